@@ -1,0 +1,951 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// AVX2+FMA3 kernels of the avx2 path: Axpy, Axpby, Scale, Dot and SumRows,
+// float32 and float64. Each one computes exactly what its twin in package
+// kernels computes, operation for operation, so the results are
+// bit-identical (see ../shared/DESIGN.md and kernels/kernels.go):
+//
+//   - a fused multiply-add of the specification is one VFMADD231P[SD]
+//     lane, every other operation one VMULP[SD]/VADDP[SD] lane;
+//   - elements are processed in independent lanes, so the order of the
+//     loop does not matter, except in Dot (the canonical lane order and
+//     combining tree) and SumRows (rows added in order, per column);
+//   - the last partial vector is read and written with VMASKMOVP[SD]: a
+//     lane outside the slice is neither loaded (it reads as +0) nor
+//     stored, and cannot fault.
+//
+// The callers (kernels_amd64.go) guarantee len(x) == len(y) > 0 and, for
+// SumRows, len(dst) > 0 with len(src) a multiple of len(dst).
+//
+// Registers common to every kernel: CX counts the elements (or columns)
+// left, Y14 holds the tail mask, Y15 the broadcast scalar alpha or scale.
+
+// iota32 and iota64 are the lane numbers of a ymm register. A lane is
+// inside the slice when its number is below the count of elements left.
+DATA iota32<>+0(SB)/4, $0
+DATA iota32<>+4(SB)/4, $1
+DATA iota32<>+8(SB)/4, $2
+DATA iota32<>+12(SB)/4, $3
+DATA iota32<>+16(SB)/4, $4
+DATA iota32<>+20(SB)/4, $5
+DATA iota32<>+24(SB)/4, $6
+DATA iota32<>+28(SB)/4, $7
+GLOBL iota32<>(SB), RODATA|NOPTR, $32
+
+DATA iota64<>+0(SB)/8, $0
+DATA iota64<>+8(SB)/8, $1
+DATA iota64<>+16(SB)/8, $2
+DATA iota64<>+24(SB)/8, $3
+GLOBL iota64<>(SB), RODATA|NOPTR, $32
+
+// MASK32(n) sets Y14 to all-ones in float32 lanes 0..n-1 (n in 0..8) and
+// zero elsewhere; MASK64(n) does the same for float64 lanes (n in 0..4).
+#define MASK32(n) VMOVD n, X14; VPBROADCASTD X14, Y14; VPCMPGTD iota32<>(SB), Y14, Y14
+#define MASK64(n) VMOVQ n, X14; VPBROADCASTQ X14, Y14; VPCMPGTQ iota64<>(SB), Y14, Y14
+
+// ---------------------------------------------------------------------------
+// Axpy
+
+// func axpy32AVX2(alpha float32, x, y []float32)
+//
+//	for i := range x { y[i] = fma(alpha, x[i], y[i]) }
+//
+// Requires: AVX, AVX2, FMA3
+// Registers: SI = &x[i], DI = &y[i], CX = elements left, Y15 = alpha,
+// Y0-Y7 = eight vectors of y (64 elements per iteration), Y14 = tail mask.
+TEXT ·axpy32AVX2(SB), NOSPLIT, $0-56
+	MOVQ         x_base+8(FP), SI
+	MOVQ         x_len+16(FP), CX
+	MOVQ         y_base+32(FP), DI
+	VBROADCASTSS alpha+0(FP), Y15
+	CMPQ         CX, $64
+	JB           axpy32_by8
+
+axpy32_by64:
+	VMOVUPS     (DI), Y0
+	VMOVUPS     32(DI), Y1
+	VMOVUPS     64(DI), Y2
+	VMOVUPS     96(DI), Y3
+	VMOVUPS     128(DI), Y4
+	VMOVUPS     160(DI), Y5
+	VMOVUPS     192(DI), Y6
+	VMOVUPS     224(DI), Y7
+	VFMADD231PS (SI), Y15, Y0     // y = alpha*x + y, rounded once
+	VFMADD231PS 32(SI), Y15, Y1
+	VFMADD231PS 64(SI), Y15, Y2
+	VFMADD231PS 96(SI), Y15, Y3
+	VFMADD231PS 128(SI), Y15, Y4
+	VFMADD231PS 160(SI), Y15, Y5
+	VFMADD231PS 192(SI), Y15, Y6
+	VFMADD231PS 224(SI), Y15, Y7
+	VMOVUPS     Y0, (DI)
+	VMOVUPS     Y1, 32(DI)
+	VMOVUPS     Y2, 64(DI)
+	VMOVUPS     Y3, 96(DI)
+	VMOVUPS     Y4, 128(DI)
+	VMOVUPS     Y5, 160(DI)
+	VMOVUPS     Y6, 192(DI)
+	VMOVUPS     Y7, 224(DI)
+	ADDQ        $256, SI
+	ADDQ        $256, DI
+	SUBQ        $64, CX
+	CMPQ        CX, $64
+	JAE         axpy32_by64
+
+axpy32_by8:
+	CMPQ        CX, $8
+	JB          axpy32_tail
+	VMOVUPS     (DI), Y0
+	VFMADD231PS (SI), Y15, Y0
+	VMOVUPS     Y0, (DI)
+	ADDQ        $32, SI
+	ADDQ        $32, DI
+	SUBQ        $8, CX
+	JMP         axpy32_by8
+
+axpy32_tail: // 0..7 elements left
+	TESTQ       CX, CX
+	JZ          axpy32_done
+	MASK32(CX)
+	VMASKMOVPS  (SI), Y14, Y1
+	VMASKMOVPS  (DI), Y14, Y0
+	VFMADD231PS Y1, Y15, Y0
+	VMASKMOVPS  Y0, Y14, (DI)
+
+axpy32_done:
+	VZEROUPPER
+	RET
+
+// func axpy64AVX2(alpha float64, x, y []float64)
+//
+//	for i := range x { y[i] = fma(alpha, x[i], y[i]) }
+//
+// Requires: AVX, AVX2, FMA3
+// Registers: SI = &x[i], DI = &y[i], CX = elements left, Y15 = alpha,
+// Y0-Y7 = eight vectors of y (32 elements per iteration), Y14 = tail mask.
+TEXT ·axpy64AVX2(SB), NOSPLIT, $0-56
+	MOVQ         x_base+8(FP), SI
+	MOVQ         x_len+16(FP), CX
+	MOVQ         y_base+32(FP), DI
+	VBROADCASTSD alpha+0(FP), Y15
+	CMPQ         CX, $32
+	JB           axpy64_by4
+
+axpy64_by32:
+	VMOVUPD     (DI), Y0
+	VMOVUPD     32(DI), Y1
+	VMOVUPD     64(DI), Y2
+	VMOVUPD     96(DI), Y3
+	VMOVUPD     128(DI), Y4
+	VMOVUPD     160(DI), Y5
+	VMOVUPD     192(DI), Y6
+	VMOVUPD     224(DI), Y7
+	VFMADD231PD (SI), Y15, Y0     // y = alpha*x + y, rounded once
+	VFMADD231PD 32(SI), Y15, Y1
+	VFMADD231PD 64(SI), Y15, Y2
+	VFMADD231PD 96(SI), Y15, Y3
+	VFMADD231PD 128(SI), Y15, Y4
+	VFMADD231PD 160(SI), Y15, Y5
+	VFMADD231PD 192(SI), Y15, Y6
+	VFMADD231PD 224(SI), Y15, Y7
+	VMOVUPD     Y0, (DI)
+	VMOVUPD     Y1, 32(DI)
+	VMOVUPD     Y2, 64(DI)
+	VMOVUPD     Y3, 96(DI)
+	VMOVUPD     Y4, 128(DI)
+	VMOVUPD     Y5, 160(DI)
+	VMOVUPD     Y6, 192(DI)
+	VMOVUPD     Y7, 224(DI)
+	ADDQ        $256, SI
+	ADDQ        $256, DI
+	SUBQ        $32, CX
+	CMPQ        CX, $32
+	JAE         axpy64_by32
+
+axpy64_by4:
+	CMPQ        CX, $4
+	JB          axpy64_tail
+	VMOVUPD     (DI), Y0
+	VFMADD231PD (SI), Y15, Y0
+	VMOVUPD     Y0, (DI)
+	ADDQ        $32, SI
+	ADDQ        $32, DI
+	SUBQ        $4, CX
+	JMP         axpy64_by4
+
+axpy64_tail: // 0..3 elements left
+	TESTQ       CX, CX
+	JZ          axpy64_done
+	MASK64(CX)
+	VMASKMOVPD  (SI), Y14, Y1
+	VMASKMOVPD  (DI), Y14, Y0
+	VFMADD231PD Y1, Y15, Y0
+	VMASKMOVPD  Y0, Y14, (DI)
+
+axpy64_done:
+	VZEROUPPER
+	RET
+
+// ---------------------------------------------------------------------------
+// Axpby
+
+// func axpby32AVX2(alpha float32, x []float32, beta float32, y []float32)
+//
+//	for i := range x { y[i] = fma(alpha, x[i], float32(beta*y[i])) }
+//
+// Requires: AVX, AVX2, FMA3
+// Registers: SI = &x[i], DI = &y[i], CX = elements left, Y15 = alpha,
+// Y13 = beta, Y0-Y7 = beta*y then the result (64 elements per iteration),
+// Y14 = tail mask.
+TEXT ·axpby32AVX2(SB), NOSPLIT, $0-64
+	MOVQ         x_base+8(FP), SI
+	MOVQ         x_len+16(FP), CX
+	MOVQ         y_base+40(FP), DI
+	VBROADCASTSS alpha+0(FP), Y15
+	VBROADCASTSS beta+32(FP), Y13
+	CMPQ         CX, $64
+	JB           axpby32_by8
+
+axpby32_by64:
+	VMULPS      (DI), Y13, Y0     // beta*y, rounded on its own
+	VMULPS      32(DI), Y13, Y1
+	VMULPS      64(DI), Y13, Y2
+	VMULPS      96(DI), Y13, Y3
+	VMULPS      128(DI), Y13, Y4
+	VMULPS      160(DI), Y13, Y5
+	VMULPS      192(DI), Y13, Y6
+	VMULPS      224(DI), Y13, Y7
+	VFMADD231PS (SI), Y15, Y0     // alpha*x + beta*y, rounded once
+	VFMADD231PS 32(SI), Y15, Y1
+	VFMADD231PS 64(SI), Y15, Y2
+	VFMADD231PS 96(SI), Y15, Y3
+	VFMADD231PS 128(SI), Y15, Y4
+	VFMADD231PS 160(SI), Y15, Y5
+	VFMADD231PS 192(SI), Y15, Y6
+	VFMADD231PS 224(SI), Y15, Y7
+	VMOVUPS     Y0, (DI)
+	VMOVUPS     Y1, 32(DI)
+	VMOVUPS     Y2, 64(DI)
+	VMOVUPS     Y3, 96(DI)
+	VMOVUPS     Y4, 128(DI)
+	VMOVUPS     Y5, 160(DI)
+	VMOVUPS     Y6, 192(DI)
+	VMOVUPS     Y7, 224(DI)
+	ADDQ        $256, SI
+	ADDQ        $256, DI
+	SUBQ        $64, CX
+	CMPQ        CX, $64
+	JAE         axpby32_by64
+
+axpby32_by8:
+	CMPQ        CX, $8
+	JB          axpby32_tail
+	VMULPS      (DI), Y13, Y0
+	VFMADD231PS (SI), Y15, Y0
+	VMOVUPS     Y0, (DI)
+	ADDQ        $32, SI
+	ADDQ        $32, DI
+	SUBQ        $8, CX
+	JMP         axpby32_by8
+
+axpby32_tail: // 0..7 elements left
+	TESTQ       CX, CX
+	JZ          axpby32_done
+	MASK32(CX)
+	VMASKMOVPS  (SI), Y14, Y1
+	VMASKMOVPS  (DI), Y14, Y0
+	VMULPS      Y0, Y13, Y0
+	VFMADD231PS Y1, Y15, Y0
+	VMASKMOVPS  Y0, Y14, (DI)
+
+axpby32_done:
+	VZEROUPPER
+	RET
+
+// func axpby64AVX2(alpha float64, x []float64, beta float64, y []float64)
+//
+//	for i := range x { y[i] = fma(alpha, x[i], float64(beta*y[i])) }
+//
+// Requires: AVX, AVX2, FMA3
+// Registers: SI = &x[i], DI = &y[i], CX = elements left, Y15 = alpha,
+// Y13 = beta, Y0-Y7 = beta*y then the result (32 elements per iteration),
+// Y14 = tail mask.
+TEXT ·axpby64AVX2(SB), NOSPLIT, $0-64
+	MOVQ         x_base+8(FP), SI
+	MOVQ         x_len+16(FP), CX
+	MOVQ         y_base+40(FP), DI
+	VBROADCASTSD alpha+0(FP), Y15
+	VBROADCASTSD beta+32(FP), Y13
+	CMPQ         CX, $32
+	JB           axpby64_by4
+
+axpby64_by32:
+	VMULPD      (DI), Y13, Y0     // beta*y, rounded on its own
+	VMULPD      32(DI), Y13, Y1
+	VMULPD      64(DI), Y13, Y2
+	VMULPD      96(DI), Y13, Y3
+	VMULPD      128(DI), Y13, Y4
+	VMULPD      160(DI), Y13, Y5
+	VMULPD      192(DI), Y13, Y6
+	VMULPD      224(DI), Y13, Y7
+	VFMADD231PD (SI), Y15, Y0     // alpha*x + beta*y, rounded once
+	VFMADD231PD 32(SI), Y15, Y1
+	VFMADD231PD 64(SI), Y15, Y2
+	VFMADD231PD 96(SI), Y15, Y3
+	VFMADD231PD 128(SI), Y15, Y4
+	VFMADD231PD 160(SI), Y15, Y5
+	VFMADD231PD 192(SI), Y15, Y6
+	VFMADD231PD 224(SI), Y15, Y7
+	VMOVUPD     Y0, (DI)
+	VMOVUPD     Y1, 32(DI)
+	VMOVUPD     Y2, 64(DI)
+	VMOVUPD     Y3, 96(DI)
+	VMOVUPD     Y4, 128(DI)
+	VMOVUPD     Y5, 160(DI)
+	VMOVUPD     Y6, 192(DI)
+	VMOVUPD     Y7, 224(DI)
+	ADDQ        $256, SI
+	ADDQ        $256, DI
+	SUBQ        $32, CX
+	CMPQ        CX, $32
+	JAE         axpby64_by32
+
+axpby64_by4:
+	CMPQ        CX, $4
+	JB          axpby64_tail
+	VMULPD      (DI), Y13, Y0
+	VFMADD231PD (SI), Y15, Y0
+	VMOVUPD     Y0, (DI)
+	ADDQ        $32, SI
+	ADDQ        $32, DI
+	SUBQ        $4, CX
+	JMP         axpby64_by4
+
+axpby64_tail: // 0..3 elements left
+	TESTQ       CX, CX
+	JZ          axpby64_done
+	MASK64(CX)
+	VMASKMOVPD  (SI), Y14, Y1
+	VMASKMOVPD  (DI), Y14, Y0
+	VMULPD      Y0, Y13, Y0
+	VFMADD231PD Y1, Y15, Y0
+	VMASKMOVPD  Y0, Y14, (DI)
+
+axpby64_done:
+	VZEROUPPER
+	RET
+
+// ---------------------------------------------------------------------------
+// Scale
+
+// func scale32AVX2(alpha float32, x []float32)
+//
+//	for i := range x { x[i] = float32(alpha * x[i]) }
+//
+// Requires: AVX, AVX2
+// Registers: DI = &x[i], CX = elements left, Y15 = alpha, Y0-Y7 = eight
+// vectors of the result (64 elements per iteration), Y14 = tail mask.
+TEXT ·scale32AVX2(SB), NOSPLIT, $0-32
+	MOVQ         x_base+8(FP), DI
+	MOVQ         x_len+16(FP), CX
+	VBROADCASTSS alpha+0(FP), Y15
+	CMPQ         CX, $64
+	JB           scale32_by8
+
+scale32_by64:
+	VMULPS  (DI), Y15, Y0
+	VMULPS  32(DI), Y15, Y1
+	VMULPS  64(DI), Y15, Y2
+	VMULPS  96(DI), Y15, Y3
+	VMULPS  128(DI), Y15, Y4
+	VMULPS  160(DI), Y15, Y5
+	VMULPS  192(DI), Y15, Y6
+	VMULPS  224(DI), Y15, Y7
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	ADDQ    $256, DI
+	SUBQ    $64, CX
+	CMPQ    CX, $64
+	JAE     scale32_by64
+
+scale32_by8:
+	CMPQ    CX, $8
+	JB      scale32_tail
+	VMULPS  (DI), Y15, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JMP     scale32_by8
+
+scale32_tail: // 0..7 elements left
+	TESTQ      CX, CX
+	JZ         scale32_done
+	MASK32(CX)
+	VMASKMOVPS (DI), Y14, Y0
+	VMULPS     Y0, Y15, Y0
+	VMASKMOVPS Y0, Y14, (DI)
+
+scale32_done:
+	VZEROUPPER
+	RET
+
+// func scale64AVX2(alpha float64, x []float64)
+//
+//	for i := range x { x[i] = float64(alpha * x[i]) }
+//
+// Requires: AVX, AVX2
+// Registers: DI = &x[i], CX = elements left, Y15 = alpha, Y0-Y7 = eight
+// vectors of the result (32 elements per iteration), Y14 = tail mask.
+TEXT ·scale64AVX2(SB), NOSPLIT, $0-32
+	MOVQ         x_base+8(FP), DI
+	MOVQ         x_len+16(FP), CX
+	VBROADCASTSD alpha+0(FP), Y15
+	CMPQ         CX, $32
+	JB           scale64_by4
+
+scale64_by32:
+	VMULPD  (DI), Y15, Y0
+	VMULPD  32(DI), Y15, Y1
+	VMULPD  64(DI), Y15, Y2
+	VMULPD  96(DI), Y15, Y3
+	VMULPD  128(DI), Y15, Y4
+	VMULPD  160(DI), Y15, Y5
+	VMULPD  192(DI), Y15, Y6
+	VMULPD  224(DI), Y15, Y7
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VMOVUPD Y4, 128(DI)
+	VMOVUPD Y5, 160(DI)
+	VMOVUPD Y6, 192(DI)
+	VMOVUPD Y7, 224(DI)
+	ADDQ    $256, DI
+	SUBQ    $32, CX
+	CMPQ    CX, $32
+	JAE     scale64_by32
+
+scale64_by4:
+	CMPQ    CX, $4
+	JB      scale64_tail
+	VMULPD  (DI), Y15, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+	JMP     scale64_by4
+
+scale64_tail: // 0..3 elements left
+	TESTQ      CX, CX
+	JZ         scale64_done
+	MASK64(CX)
+	VMASKMOVPD (DI), Y14, Y0
+	VMULPD     Y0, Y15, Y0
+	VMASKMOVPD Y0, Y14, (DI)
+
+scale64_done:
+	VZEROUPPER
+	RET
+
+// ---------------------------------------------------------------------------
+// Dot
+
+// func dot32AVX2(x, y []float32) float32
+//
+//	var acc [64]float32 // lane k of block b: acc[k] = fma(x[64b+k], y[64b+k], acc[k])
+//	for b := 0; b < (len(x)+63)/64; b++ { ... } // last block padded with +0
+//	for h := 32; h >= 1; h /= 2 { for k := 0; k < h; k++ { acc[k] += acc[k+h] } }
+//	return acc[0]
+//
+// Requires: AVX, AVX2, FMA3
+// Registers: SI = &x[i], DI = &y[i], CX = elements left; Y0-Y7 = the 64
+// lanes of acc (Yj holds acc[8j:8j+8]); Y8-Y15 = x blocks in the main loop;
+// in the tail Y8 = count left, Y9 = lane numbers, Y10 = 8 in every lane,
+// Y11 = mask, Y12/Y13 = masked x/y.
+TEXT ·dot32AVX2(SB), NOSPLIT, $0-52
+	MOVQ   x_base+0(FP), SI
+	MOVQ   x_len+8(FP), CX
+	MOVQ   y_base+24(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	CMPQ   CX, $64
+	JB     dot32_tail
+
+dot32_block: // one block of 64 lanes
+	VMOVUPS     (SI), Y8
+	VMOVUPS     32(SI), Y9
+	VMOVUPS     64(SI), Y10
+	VMOVUPS     96(SI), Y11
+	VMOVUPS     128(SI), Y12
+	VMOVUPS     160(SI), Y13
+	VMOVUPS     192(SI), Y14
+	VMOVUPS     224(SI), Y15
+	VFMADD231PS (DI), Y8, Y0      // acc = x*y + acc, rounded once
+	VFMADD231PS 32(DI), Y9, Y1
+	VFMADD231PS 64(DI), Y10, Y2
+	VFMADD231PS 96(DI), Y11, Y3
+	VFMADD231PS 128(DI), Y12, Y4
+	VFMADD231PS 160(DI), Y13, Y5
+	VFMADD231PS 192(DI), Y14, Y6
+	VFMADD231PS 224(DI), Y15, Y7
+	ADDQ        $256, SI
+	ADDQ        $256, DI
+	SUBQ        $64, CX
+	CMPQ        CX, $64
+	JAE         dot32_block
+
+dot32_tail:
+	// The last block, 1..63 elements, padded with +0: every accumulator
+	// takes an FMA (a lane past the end takes fma(+0, +0, acc), which turns
+	// -0 into +0 as the specification does). Masks are built per register
+	// from the count left, so registers wholly past the end load nothing.
+	TESTQ        CX, CX
+	JZ           dot32_reduce
+	VMOVD        CX, X8
+	VPBROADCASTD X8, Y8
+	VMOVDQU      iota32<>(SB), Y9
+	MOVL         $8, AX
+	VMOVD        AX, X10
+	VPBROADCASTD X10, Y10
+
+#define DOT32_TAIL(off, acc) \
+	VPCMPGTD    Y9, Y8, Y11; \
+	VMASKMOVPS  off(SI), Y11, Y12; \
+	VMASKMOVPS  off(DI), Y11, Y13; \
+	VFMADD231PS Y13, Y12, acc; \
+	VPADDD      Y10, Y9, Y9
+
+	DOT32_TAIL(0, Y0)
+	DOT32_TAIL(32, Y1)
+	DOT32_TAIL(64, Y2)
+	DOT32_TAIL(96, Y3)
+	DOT32_TAIL(128, Y4)
+	DOT32_TAIL(160, Y5)
+	DOT32_TAIL(192, Y6)
+	DOT32_TAIL(224, Y7)
+
+#undef DOT32_TAIL
+
+dot32_reduce: // the combining tree, h = 32, 16, ..., 1
+	VADDPS       Y4, Y0, Y0       // h = 32
+	VADDPS       Y5, Y1, Y1
+	VADDPS       Y6, Y2, Y2
+	VADDPS       Y7, Y3, Y3
+	VADDPS       Y2, Y0, Y0       // h = 16
+	VADDPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0       // h = 8
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS       X1, X0, X0       // h = 4
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0       // h = 2
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0       // h = 1
+	VZEROUPPER
+	MOVSS        X0, ret+48(FP)
+	RET
+
+// func dot64AVX2(x, y []float64) float64
+//
+//	var acc [32]float64 // lane k of block b: acc[k] = fma(x[32b+k], y[32b+k], acc[k])
+//	for b := 0; b < (len(x)+31)/32; b++ { ... } // last block padded with +0
+//	for h := 16; h >= 1; h /= 2 { for k := 0; k < h; k++ { acc[k] += acc[k+h] } }
+//	return acc[0]
+//
+// Requires: AVX, AVX2, FMA3
+// Registers: SI = &x[i], DI = &y[i], CX = elements left; Y0-Y7 = the 32
+// lanes of acc (Yj holds acc[4j:4j+4]); Y8-Y15 = x blocks in the main loop;
+// in the tail Y8 = count left, Y9 = lane numbers, Y10 = 4 in every lane,
+// Y11 = mask, Y12/Y13 = masked x/y.
+TEXT ·dot64AVX2(SB), NOSPLIT, $0-56
+	MOVQ   x_base+0(FP), SI
+	MOVQ   x_len+8(FP), CX
+	MOVQ   y_base+24(FP), DI
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	CMPQ   CX, $32
+	JB     dot64_tail
+
+dot64_block: // one block of 32 lanes
+	VMOVUPD     (SI), Y8
+	VMOVUPD     32(SI), Y9
+	VMOVUPD     64(SI), Y10
+	VMOVUPD     96(SI), Y11
+	VMOVUPD     128(SI), Y12
+	VMOVUPD     160(SI), Y13
+	VMOVUPD     192(SI), Y14
+	VMOVUPD     224(SI), Y15
+	VFMADD231PD (DI), Y8, Y0      // acc = x*y + acc, rounded once
+	VFMADD231PD 32(DI), Y9, Y1
+	VFMADD231PD 64(DI), Y10, Y2
+	VFMADD231PD 96(DI), Y11, Y3
+	VFMADD231PD 128(DI), Y12, Y4
+	VFMADD231PD 160(DI), Y13, Y5
+	VFMADD231PD 192(DI), Y14, Y6
+	VFMADD231PD 224(DI), Y15, Y7
+	ADDQ        $256, SI
+	ADDQ        $256, DI
+	SUBQ        $32, CX
+	CMPQ        CX, $32
+	JAE         dot64_block
+
+dot64_tail: // the last block, 1..31 elements, padded with +0 (see dot32AVX2)
+	TESTQ        CX, CX
+	JZ           dot64_reduce
+	VMOVQ        CX, X8
+	VPBROADCASTQ X8, Y8
+	VMOVDQU      iota64<>(SB), Y9
+	MOVQ         $4, AX
+	VMOVQ        AX, X10
+	VPBROADCASTQ X10, Y10
+
+#define DOT64_TAIL(off, acc) \
+	VPCMPGTQ    Y9, Y8, Y11; \
+	VMASKMOVPD  off(SI), Y11, Y12; \
+	VMASKMOVPD  off(DI), Y11, Y13; \
+	VFMADD231PD Y13, Y12, acc; \
+	VPADDQ      Y10, Y9, Y9
+
+	DOT64_TAIL(0, Y0)
+	DOT64_TAIL(32, Y1)
+	DOT64_TAIL(64, Y2)
+	DOT64_TAIL(96, Y3)
+	DOT64_TAIL(128, Y4)
+	DOT64_TAIL(160, Y5)
+	DOT64_TAIL(192, Y6)
+	DOT64_TAIL(224, Y7)
+
+#undef DOT64_TAIL
+
+dot64_reduce: // the combining tree, h = 16, 8, ..., 1
+	VADDPD       Y4, Y0, Y0       // h = 16
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y7, Y3, Y3
+	VADDPD       Y2, Y0, Y0       // h = 8
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0       // h = 4
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0       // h = 2
+	VUNPCKHPD    X0, X0, X1
+	VADDSD       X1, X0, X0       // h = 1
+	VZEROUPPER
+	MOVSD        X0, ret+48(FP)
+	RET
+
+// ---------------------------------------------------------------------------
+// SumRows
+
+// func sumRows32AVX2(dst []float32, scale float32, src []float32)
+//
+//	n, m := len(dst), len(src)/len(dst)
+//	for i := range dst {
+//		s := src[i]
+//		for r := 1; r < m; r++ { s = s + src[r*n+i] }
+//		dst[i] = float32(scale * s) // m == 0: dst[i] = 0
+//	}
+//
+// Register-blocked: a tile of 64 columns (8 ymm) stays in registers while
+// all m rows are added, so every dst element is written once and each row
+// is read as one sequential stream; 8 independent add chains hide the add
+// latency. Narrower tiles (8 columns, then a masked 1..7) finish the row.
+// Requires: AVX, AVX2
+// Registers: SI = &src[0*n+i] (top of the tile), DI = &dst[i], CX = columns
+// left, R8 = row stride in bytes (4n), R9 = m, R10 = &src[r*n+i],
+// R11 = rows left, Y15 = scale, Y0-Y7 = column sums, Y14 = tail mask,
+// Y1 = masked row in the tail.
+TEXT ·sumRows32AVX2(SB), NOSPLIT, $0-56
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         src_base+32(FP), SI
+	MOVQ         src_len+40(FP), AX
+	XORL         DX, DX
+	DIVQ         CX               // AX = m = len(src) / n
+	MOVQ         AX, R9
+	LEAQ         (CX*4), R8
+	VBROADCASTSS scale+24(FP), Y15
+	TESTQ        R9, R9
+	JZ           sumRows32_zero
+	CMPQ         CX, $64
+	JB           sumRows32_by8
+
+sumRows32_tile64:
+	VMOVUPS (SI), Y0              // s = src[i], row 0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VMOVUPS 128(SI), Y4
+	VMOVUPS 160(SI), Y5
+	VMOVUPS 192(SI), Y6
+	VMOVUPS 224(SI), Y7
+	LEAQ    (SI)(R8*1), R10
+	LEAQ    -1(R9), R11
+	TESTQ   R11, R11
+	JZ      sumRows32_tile64_store
+
+sumRows32_tile64_row:
+	VADDPS (R10), Y0, Y0          // s = s + src[r*n+i], rows in order
+	VADDPS 32(R10), Y1, Y1
+	VADDPS 64(R10), Y2, Y2
+	VADDPS 96(R10), Y3, Y3
+	VADDPS 128(R10), Y4, Y4
+	VADDPS 160(R10), Y5, Y5
+	VADDPS 192(R10), Y6, Y6
+	VADDPS 224(R10), Y7, Y7
+	ADDQ   R8, R10
+	DECQ   R11
+	JNZ    sumRows32_tile64_row
+
+sumRows32_tile64_store:
+	VMULPS  Y15, Y0, Y0           // dst = scale*s
+	VMULPS  Y15, Y1, Y1
+	VMULPS  Y15, Y2, Y2
+	VMULPS  Y15, Y3, Y3
+	VMULPS  Y15, Y4, Y4
+	VMULPS  Y15, Y5, Y5
+	VMULPS  Y15, Y6, Y6
+	VMULPS  Y15, Y7, Y7
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	ADDQ    $256, SI
+	ADDQ    $256, DI
+	SUBQ    $64, CX
+	CMPQ    CX, $64
+	JAE     sumRows32_tile64
+
+sumRows32_by8:
+	CMPQ    CX, $8
+	JB      sumRows32_tail
+	VMOVUPS (SI), Y0
+	LEAQ    (SI)(R8*1), R10
+	LEAQ    -1(R9), R11
+	TESTQ   R11, R11
+	JZ      sumRows32_by8_store
+
+sumRows32_by8_row:
+	VADDPS (R10), Y0, Y0
+	ADDQ   R8, R10
+	DECQ   R11
+	JNZ    sumRows32_by8_row
+
+sumRows32_by8_store:
+	VMULPS  Y15, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JMP     sumRows32_by8
+
+sumRows32_tail: // 0..7 columns left
+	TESTQ      CX, CX
+	JZ         sumRows32_done
+	MASK32(CX)
+	VMASKMOVPS (SI), Y14, Y0
+	LEAQ       (SI)(R8*1), R10
+	LEAQ       -1(R9), R11
+	TESTQ      R11, R11
+	JZ         sumRows32_tail_store
+
+sumRows32_tail_row:
+	VMASKMOVPS (R10), Y14, Y1
+	VADDPS     Y1, Y0, Y0
+	ADDQ       R8, R10
+	DECQ       R11
+	JNZ        sumRows32_tail_row
+
+sumRows32_tail_store:
+	VMULPS     Y15, Y0, Y0
+	VMASKMOVPS Y0, Y14, (DI)
+	JMP        sumRows32_done
+
+sumRows32_zero: // m == 0: dst[i] = +0
+	VXORPS Y0, Y0, Y0
+
+sumRows32_zero_by8:
+	CMPQ    CX, $8
+	JB      sumRows32_zero_tail
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JMP     sumRows32_zero_by8
+
+sumRows32_zero_tail:
+	TESTQ      CX, CX
+	JZ         sumRows32_done
+	MASK32(CX)
+	VMASKMOVPS Y0, Y14, (DI)
+
+sumRows32_done:
+	VZEROUPPER
+	RET
+
+// func sumRows64AVX2(dst []float64, scale float64, src []float64)
+//
+//	n, m := len(dst), len(src)/len(dst)
+//	for i := range dst {
+//		s := src[i]
+//		for r := 1; r < m; r++ { s = s + src[r*n+i] }
+//		dst[i] = float64(scale * s) // m == 0: dst[i] = 0
+//	}
+//
+// Register-blocked like sumRows32AVX2: tiles of 32 columns (8 ymm), then 4,
+// then a masked 1..3.
+// Requires: AVX, AVX2
+// Registers: SI = &src[0*n+i] (top of the tile), DI = &dst[i], CX = columns
+// left, R8 = row stride in bytes (8n), R9 = m, R10 = &src[r*n+i],
+// R11 = rows left, Y15 = scale, Y0-Y7 = column sums, Y14 = tail mask,
+// Y1 = masked row in the tail.
+TEXT ·sumRows64AVX2(SB), NOSPLIT, $0-56
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         src_base+32(FP), SI
+	MOVQ         src_len+40(FP), AX
+	XORL         DX, DX
+	DIVQ         CX               // AX = m = len(src) / n
+	MOVQ         AX, R9
+	LEAQ         (CX*8), R8
+	VBROADCASTSD scale+24(FP), Y15
+	TESTQ        R9, R9
+	JZ           sumRows64_zero
+	CMPQ         CX, $32
+	JB           sumRows64_by4
+
+sumRows64_tile32:
+	VMOVUPD (SI), Y0              // s = src[i], row 0
+	VMOVUPD 32(SI), Y1
+	VMOVUPD 64(SI), Y2
+	VMOVUPD 96(SI), Y3
+	VMOVUPD 128(SI), Y4
+	VMOVUPD 160(SI), Y5
+	VMOVUPD 192(SI), Y6
+	VMOVUPD 224(SI), Y7
+	LEAQ    (SI)(R8*1), R10
+	LEAQ    -1(R9), R11
+	TESTQ   R11, R11
+	JZ      sumRows64_tile32_store
+
+sumRows64_tile32_row:
+	VADDPD (R10), Y0, Y0          // s = s + src[r*n+i], rows in order
+	VADDPD 32(R10), Y1, Y1
+	VADDPD 64(R10), Y2, Y2
+	VADDPD 96(R10), Y3, Y3
+	VADDPD 128(R10), Y4, Y4
+	VADDPD 160(R10), Y5, Y5
+	VADDPD 192(R10), Y6, Y6
+	VADDPD 224(R10), Y7, Y7
+	ADDQ   R8, R10
+	DECQ   R11
+	JNZ    sumRows64_tile32_row
+
+sumRows64_tile32_store:
+	VMULPD  Y15, Y0, Y0           // dst = scale*s
+	VMULPD  Y15, Y1, Y1
+	VMULPD  Y15, Y2, Y2
+	VMULPD  Y15, Y3, Y3
+	VMULPD  Y15, Y4, Y4
+	VMULPD  Y15, Y5, Y5
+	VMULPD  Y15, Y6, Y6
+	VMULPD  Y15, Y7, Y7
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VMOVUPD Y4, 128(DI)
+	VMOVUPD Y5, 160(DI)
+	VMOVUPD Y6, 192(DI)
+	VMOVUPD Y7, 224(DI)
+	ADDQ    $256, SI
+	ADDQ    $256, DI
+	SUBQ    $32, CX
+	CMPQ    CX, $32
+	JAE     sumRows64_tile32
+
+sumRows64_by4:
+	CMPQ    CX, $4
+	JB      sumRows64_tail
+	VMOVUPD (SI), Y0
+	LEAQ    (SI)(R8*1), R10
+	LEAQ    -1(R9), R11
+	TESTQ   R11, R11
+	JZ      sumRows64_by4_store
+
+sumRows64_by4_row:
+	VADDPD (R10), Y0, Y0
+	ADDQ   R8, R10
+	DECQ   R11
+	JNZ    sumRows64_by4_row
+
+sumRows64_by4_store:
+	VMULPD  Y15, Y0, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+	JMP     sumRows64_by4
+
+sumRows64_tail: // 0..3 columns left
+	TESTQ      CX, CX
+	JZ         sumRows64_done
+	MASK64(CX)
+	VMASKMOVPD (SI), Y14, Y0
+	LEAQ       (SI)(R8*1), R10
+	LEAQ       -1(R9), R11
+	TESTQ      R11, R11
+	JZ         sumRows64_tail_store
+
+sumRows64_tail_row:
+	VMASKMOVPD (R10), Y14, Y1
+	VADDPD     Y1, Y0, Y0
+	ADDQ       R8, R10
+	DECQ       R11
+	JNZ        sumRows64_tail_row
+
+sumRows64_tail_store:
+	VMULPD     Y15, Y0, Y0
+	VMASKMOVPD Y0, Y14, (DI)
+	JMP        sumRows64_done
+
+sumRows64_zero: // m == 0: dst[i] = +0
+	VXORPD Y0, Y0, Y0
+
+sumRows64_zero_by4:
+	CMPQ    CX, $4
+	JB      sumRows64_zero_tail
+	VMOVUPD Y0, (DI)
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+	JMP     sumRows64_zero_by4
+
+sumRows64_zero_tail:
+	TESTQ      CX, CX
+	JZ         sumRows64_done
+	MASK64(CX)
+	VMASKMOVPD Y0, Y14, (DI)
+
+sumRows64_done:
+	VZEROUPPER
+	RET
