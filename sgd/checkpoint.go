@@ -1,0 +1,324 @@
+package sgd
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"unsafe"
+)
+
+// Checkpoint is the state of a training run: enough to continue it with
+// the same bits as if it had never stopped.
+type Checkpoint[F Float] struct {
+	Params   []F
+	Velocity []F // nil when the optimizer keeps no velocity
+	Steps    int // optimizer steps taken
+	Fresh    bool
+	LRScale  float64
+	Sampler  SamplerState
+	// The sampler's configuration, checked on Restore.
+	Examples, Batch int
+	DropLast        bool
+	Seed            uint64
+}
+
+// The file format, little-endian:
+//
+//	magic    [8]byte "dhsgdckp"
+//	version  uint16 (checkpointVersion)
+//	elemSize uint8  (4 float32, 8 float64)
+//	flags    uint8  (1 fresh, 2 dropLast, 4 velocity present)
+//	steps, lrScale bits, seed, examples, batch, epoch, pos, dim: uint64 each
+//	params   dim elements
+//	velocity dim elements if flag 4
+//	sha256   [32]byte of everything before it
+const (
+	checkpointMagic   = "dhsgdckp"
+	checkpointVersion = 1
+	headerLen         = 8 + 2 + 1 + 1 + 8*8
+	flagFresh         = 1
+	flagDropLast      = 2
+	flagVelocity      = 4
+	// maxCheckpoint bounds what ReadCheckpoint accepts (16 GiB).
+	maxCheckpoint = 1 << 34
+)
+
+// ErrCheckpoint is wrapped by every error about an unreadable checkpoint.
+var ErrCheckpoint = errors.New("sgd: bad checkpoint")
+
+func ckErr(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrCheckpoint}, args...)...)
+}
+
+// NewCheckpoint captures the state of params, opt and the sampler s.
+// The checkpoint shares no memory with them.
+func NewCheckpoint[F Float](params []F, opt *Optimizer[F], s *Sampler) (*Checkpoint[F], error) {
+	if opt == nil || s == nil || len(params) != opt.Dim() {
+		return nil, fmt.Errorf("sgd: NewCheckpoint: need params of len %d, an optimizer and a sampler", optDim(opt))
+	}
+	return &Checkpoint[F]{
+		Params:   append([]F(nil), params...),
+		Velocity: append([]F(nil), opt.Velocity()...),
+		Steps:    opt.Steps(),
+		Fresh:    opt.fresh,
+		LRScale:  opt.LRScale(),
+		Sampler:  s.State(),
+		Examples: s.Len(),
+		Batch:    s.BatchSize(),
+		DropLast: s.dropLast,
+		Seed:     s.seed,
+	}, nil
+}
+
+func optDim[F Float](o *Optimizer[F]) int {
+	if o == nil {
+		return 0
+	}
+	return o.Dim()
+}
+
+// Restore copies the checkpoint into params and opt and points cfg at the
+// sampler position, after checking that they match: the dimension, the
+// presence of a velocity, and cfg's Seed, DropLast and batch size (cfg's
+// full batch, 0, matches a checkpoint whose Batch is Examples).
+func (c *Checkpoint[F]) Restore(params []F, opt *Optimizer[F], cfg *Config) error {
+	switch {
+	case opt == nil || cfg == nil:
+		return fmt.Errorf("sgd: Restore: nil optimizer or config")
+	case len(params) != len(c.Params) || opt.Dim() != len(c.Params):
+		return fmt.Errorf("sgd: Restore: checkpoint has %d parameters; params has %d, optimizer %d", len(c.Params), len(params), opt.Dim())
+	case (opt.v == nil) != (c.Velocity == nil) || (c.Velocity != nil && len(c.Velocity) != len(c.Params)):
+		return fmt.Errorf("sgd: Restore: checkpoint velocity (%d values) does not match the optimizer (momentum %v)", len(c.Velocity), opt.v != nil)
+	case cfg.Seed != c.Seed || cfg.DropLast != c.DropLast:
+		return fmt.Errorf("sgd: Restore: checkpoint sampler has seed %d, drop-last %v; config has %d, %v", c.Seed, c.DropLast, cfg.Seed, cfg.DropLast)
+	case cfg.BatchSize != c.Batch && !(cfg.BatchSize == 0 && c.Batch == c.Examples):
+		return fmt.Errorf("sgd: Restore: checkpoint batch size %d != config batch size %d", c.Batch, cfg.BatchSize)
+	case !finite(c.LRScale) || c.LRScale < 0 || c.Steps < 0:
+		return fmt.Errorf("sgd: Restore: invalid checkpoint (steps %d, lr scale %v)", c.Steps, c.LRScale)
+	}
+	copy(params, c.Params)
+	copy(opt.v, c.Velocity)
+	opt.steps, opt.fresh, opt.scale = c.Steps, c.Fresh, c.LRScale
+	cfg.Start = c.Sampler
+	return nil
+}
+
+// WriteCheckpoint writes c in the checkpoint format.
+func WriteCheckpoint[F Float](w io.Writer, c *Checkpoint[F]) error {
+	b, err := encodeCheckpoint(c)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+func encodeCheckpoint[F Float](c *Checkpoint[F]) ([]byte, error) {
+	if c == nil {
+		return nil, fmt.Errorf("sgd: nil checkpoint")
+	}
+	if c.Velocity != nil && len(c.Velocity) != len(c.Params) {
+		return nil, fmt.Errorf("sgd: checkpoint velocity has %d values for %d parameters", len(c.Velocity), len(c.Params))
+	}
+	if c.Steps < 0 || c.Examples < 0 || c.Batch < 0 || c.Sampler.Epoch < 0 || c.Sampler.Pos < 0 {
+		return nil, fmt.Errorf("sgd: checkpoint has negative counts")
+	}
+	var z F
+	size := int(unsafe.Sizeof(z))
+	var flags uint8
+	if c.Fresh {
+		flags |= flagFresh
+	}
+	if c.DropLast {
+		flags |= flagDropLast
+	}
+	if c.Velocity != nil {
+		flags |= flagVelocity
+	}
+	b := make([]byte, 0, headerLen+2*len(c.Params)*size+sha256.Size)
+	b = append(b, checkpointMagic...)
+	b = binary.LittleEndian.AppendUint16(b, checkpointVersion)
+	b = append(b, uint8(size), flags)
+	for _, u := range []uint64{uint64(c.Steps), math.Float64bits(c.LRScale), c.Seed, uint64(c.Examples),
+		uint64(c.Batch), uint64(c.Sampler.Epoch), uint64(c.Sampler.Pos), uint64(len(c.Params))} {
+		b = binary.LittleEndian.AppendUint64(b, u)
+	}
+	b = appendFloats(b, c.Params)
+	if c.Velocity != nil {
+		b = appendFloats(b, c.Velocity)
+	}
+	sum := sha256.Sum256(b)
+	return append(b, sum[:]...), nil
+}
+
+func appendFloats[F Float](b []byte, x []F) []byte {
+	for _, v := range x {
+		if unsafe.Sizeof(v) == 4 {
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(float32(v)))
+		} else {
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(float64(v)))
+		}
+	}
+	return b
+}
+
+// ReadCheckpoint reads a checkpoint written by WriteCheckpoint. A
+// truncated, corrupted, foreign or wrong-type file gives an error wrapping
+// ErrCheckpoint that says which.
+func ReadCheckpoint[F Float](r io.Reader) (*Checkpoint[F], error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxCheckpoint+1))
+	if err != nil {
+		return nil, fmt.Errorf("sgd: reading checkpoint: %w", err)
+	}
+	if len(b) > maxCheckpoint {
+		return nil, ckErr("larger than %d bytes", int64(maxCheckpoint))
+	}
+	return decodeCheckpoint[F](b)
+}
+
+func decodeCheckpoint[F Float](b []byte) (*Checkpoint[F], error) {
+	m := min(len(b), len(checkpointMagic))
+	if !bytes.Equal(b[:m], []byte(checkpointMagic)[:m]) {
+		return nil, ckErr("not a downhill sgd checkpoint (bad magic)")
+	}
+	if len(b) < headerLen+sha256.Size {
+		return nil, ckErr("truncated: %d bytes, the header alone needs %d", len(b), headerLen+sha256.Size)
+	}
+	le := binary.LittleEndian
+	if v := le.Uint16(b[8:]); v != checkpointVersion {
+		return nil, ckErr("unsupported version %d (this reader knows version %d)", v, checkpointVersion)
+	}
+	size, flags := int(b[10]), b[11]
+	var z F
+	want := int(unsafe.Sizeof(z))
+	if size != 4 && size != 8 {
+		return nil, ckErr("invalid element size %d", size)
+	}
+	if flags&^(flagFresh|flagDropLast|flagVelocity) != 0 {
+		return nil, ckErr("unknown flags %#x", flags)
+	}
+	var u [8]uint64
+	for i := range u {
+		u[i] = le.Uint64(b[12+8*i:])
+	}
+	dim := u[7]
+	vecs := uint64(1)
+	if flags&flagVelocity != 0 {
+		vecs = 2
+	}
+	body := uint64(len(b) - headerLen - sha256.Size)
+	if dim > body || dim*vecs*uint64(size) > body {
+		return nil, ckErr("truncated: %d bytes of data cannot hold %d parameters", body, dim)
+	}
+	if extra := body - dim*vecs*uint64(size); extra != 0 {
+		return nil, ckErr("%d unexpected bytes after the data", extra)
+	}
+	n := len(b) - sha256.Size
+	if sum := sha256.Sum256(b[:n]); !bytes.Equal(sum[:], b[n:]) {
+		return nil, ckErr("checksum mismatch: the file is corrupted")
+	}
+	if size != want {
+		return nil, ckErr("file holds float%d values, want float%d", 8*size, 8*want)
+	}
+	for i, x := range u[:7] {
+		if i != 1 && i != 2 && x > 1<<53 { // far beyond any real count
+			return nil, ckErr("count %d out of range", x)
+		}
+	}
+	c := &Checkpoint[F]{
+		Steps: int(u[0]), LRScale: math.Float64frombits(u[1]), Seed: u[2],
+		Examples: int(u[3]), Batch: int(u[4]),
+		Sampler: SamplerState{Epoch: int(u[5]), Pos: int(u[6])},
+		Fresh:   flags&flagFresh != 0, DropLast: flags&flagDropLast != 0,
+	}
+	if !finite(c.LRScale) || c.LRScale < 0 {
+		return nil, ckErr("invalid learning-rate scale %v", c.LRScale)
+	}
+	if c.Batch < 1 || c.Batch > c.Examples {
+		return nil, ckErr("batch size %d outside [1, %d examples]", c.Batch, c.Examples)
+	}
+	per := (c.Examples + c.Batch - 1) / c.Batch
+	if c.DropLast {
+		per = c.Examples / c.Batch
+	}
+	if c.Sampler.Pos >= per {
+		return nil, ckErr("sampler position %d beyond %d batches per epoch", c.Sampler.Pos, per)
+	}
+	data := b[headerLen:n]
+	c.Params = readFloats[F](data, int(dim))
+	if vecs == 2 {
+		c.Velocity = readFloats[F](data[int(dim)*size:], int(dim))
+	}
+	return c, nil
+}
+
+func readFloats[F Float](b []byte, n int) []F {
+	x := make([]F, n)
+	for i := range x {
+		if unsafe.Sizeof(x[0]) == 4 {
+			x[i] = F(math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:])))
+		} else {
+			x[i] = F(math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:])))
+		}
+	}
+	return x
+}
+
+// SaveCheckpoint writes c to path atomically: to a temporary file in the
+// same directory, synced, then renamed over path (and the directory
+// synced). On any error path is left as it was.
+func SaveCheckpoint[F Float](path string, c *Checkpoint[F]) (err error) {
+	b, err := encodeCheckpoint(c)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("sgd: saving checkpoint: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			err = fmt.Errorf("sgd: saving checkpoint %s: %w", path, err)
+		}
+	}()
+	if _, err = f.Write(b); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	if d, derr := os.Open(dir); derr == nil {
+		d.Sync() // best effort: not every file system syncs directories
+		d.Close()
+	}
+	return nil
+}
+
+// LoadCheckpoint reads the checkpoint at path.
+func LoadCheckpoint[F Float](path string) (*Checkpoint[F], error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("sgd: loading checkpoint: %w", err)
+	}
+	defer f.Close()
+	c, err := ReadCheckpoint[F](f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
