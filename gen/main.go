@@ -1,0 +1,189 @@
+// Command gen fills in the WORD encodings of kernels_arm64.s.
+//
+// The Go arm64 assembler has no vector FADD, FMUL, FNEG or FADDP, so
+// kernels_arm64.s writes each of them as a WORD followed by its GNU
+// mnemonic, in the convention of github.com/minio/asm2plan9s:
+//
+//	WORD $0x4e22d420 // fadd v0.4s, v1.4s, v2.4s
+//
+// gen runs asm2plan9s (the version pinned as a tool in go.mod), which
+// assembles each such mnemonic with GNU as for aarch64 and rewrites the
+// hex. asm2plan9s only calls GNU as when it is itself built for arm64, so
+// on any other host gen builds it with GOARCH=arm64 and runs it under
+// qemu-aarch64-static; GNU as for aarch64 (Debian binutils-aarch64-linux-gnu,
+// or the native as on an arm64 host) is offered to it as "as" on a PATH
+// that holds nothing else, so no other assembler (yasm) can be picked.
+//
+// Usage, from anywhere in the module:
+//
+//	go run ./gen          # rewrite kernels_arm64.s in place
+//	go run ./gen -check   # exit 1 if kernels_arm64.s is not what gen makes
+//	go generate ./gen     # same as go run ./gen
+//
+// The output is a fixed point: running gen on its own output changes
+// nothing, so CI checks freshness with "go run ./gen -check" (or
+// "go run ./gen && git diff --exit-code kernels_arm64.s").
+package main
+
+//go:generate go run .
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+)
+
+func main() {
+	check := flag.Bool("check", false, "do not write; exit 1 if the file is stale")
+	file := flag.String("file", "kernels_arm64.s", "assembly file, relative to the module root")
+	flag.Parse()
+	if err := run(*file, *check); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(file string, check bool) error {
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(root, file)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := validate(src); err != nil {
+		return fmt.Errorf("%s: %v", file, err)
+	}
+	out, err := assemble(root, src)
+	if err != nil {
+		return err
+	}
+	if bytes.Equal(out, src) {
+		fmt.Printf("gen: %s is up to date\n", file)
+		return nil
+	}
+	if check {
+		return fmt.Errorf("%s is stale: run go run ./gen and commit the result", file)
+	}
+	fmt.Printf("gen: rewrote %s\n", file)
+	return os.WriteFile(path, out, 0o644)
+}
+
+// moduleRoot is the nearest directory at or above the working directory
+// that holds go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// wordLine is the only form of WORD line gen accepts: one tab, the
+// word, one space-separated comment holding the GNU mnemonic, optionally
+// followed by a /* remark */ that GNU as does not see.
+var wordLine = regexp.MustCompile(`^\tWORD \$0x[0-9a-f]{8} // [a-z0-9][^/]*(/\*[^/]*\*/)?$`)
+
+// validate rejects lines that asm2plan9s would misread: a WORD line in
+// another form (it would be silently skipped), or any other line whose
+// text before "//" is exactly 65 columns wide once tabs count as four
+// spaces (asm2plan9s takes such a line for an instruction to assemble).
+func validate(src []byte) error {
+	for i, line := range strings.Split(string(src), "\n") {
+		if strings.Contains(line, "WORD") && !strings.HasPrefix(strings.TrimSpace(line), "//") {
+			if !wordLine.MatchString(line) {
+				return fmt.Errorf("line %d: WORD line not in the form \"\\tWORD $0x00000000 // mnemonic\": %q", i+1, line)
+			}
+			continue
+		}
+		fields := strings.Split(strings.ReplaceAll(line, "\t", "    "), "//")
+		if len(fields) == 2 && len(fields[0]) == 65 {
+			return fmt.Errorf("line %d: 65 columns before the comment would be taken for an instruction; reflow it", i+1)
+		}
+	}
+	return nil
+}
+
+// assemble runs asm2plan9s on a copy of src in a temporary directory and
+// returns the rewritten text.
+func assemble(root string, src []byte) ([]byte, error) {
+	tmp, err := os.MkdirTemp("", "downhill-gen-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+
+	// asm2plan9s, built for arm64 so that it drives GNU as.
+	tool := filepath.Join(tmp, "asm2plan9s")
+	build := exec.Command("go", "build", "-o", tool, "github.com/minio/asm2plan9s")
+	build.Dir = root
+	build.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("building asm2plan9s for arm64: %v\n%s", err, out)
+	}
+
+	// A PATH holding only "as", which is GNU as for aarch64.
+	gas, err := findGAS()
+	if err != nil {
+		return nil, err
+	}
+	bin := filepath.Join(tmp, "bin")
+	if err := os.Mkdir(bin, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.Symlink(gas, filepath.Join(bin, "as")); err != nil {
+		return nil, err
+	}
+
+	work := filepath.Join(tmp, "kernels_arm64.s")
+	if err := os.WriteFile(work, src, 0o644); err != nil {
+		return nil, err
+	}
+	var cmd *exec.Cmd
+	if runtime.GOARCH == "arm64" && runtime.GOOS == "linux" {
+		cmd = exec.Command(tool, work)
+	} else {
+		qemu, err := exec.LookPath("qemu-aarch64-static")
+		if err != nil {
+			return nil, fmt.Errorf("on %s/%s gen runs asm2plan9s under qemu-aarch64-static (Debian qemu-user-static): %v", runtime.GOOS, runtime.GOARCH, err)
+		}
+		cmd = exec.Command(qemu, tool, work)
+	}
+	cmd.Dir = tmp
+	cmd.Env = []string{"PATH=" + bin, "TMPDIR=" + tmp, "HOME=" + tmp}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("asm2plan9s: %v\n%s", err, out)
+	}
+	return os.ReadFile(work)
+}
+
+// findGAS returns the path of GNU as for aarch64.
+func findGAS() (string, error) {
+	if p, err := exec.LookPath("aarch64-linux-gnu-as"); err == nil {
+		return filepath.Abs(p)
+	}
+	if runtime.GOARCH == "arm64" {
+		if p, err := exec.LookPath("as"); err == nil {
+			return filepath.Abs(p)
+		}
+	}
+	return "", errors.New("GNU as for aarch64 not found: install binutils-aarch64-linux-gnu")
+}
