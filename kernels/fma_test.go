@@ -113,8 +113,7 @@ func TestFMA32AgainstBig(t *testing.T) {
 // fma32Fast reports whether FMA32 takes its fast path for p+c.
 func fma32Fast(p, c float64) bool {
 	bits := math.Float64bits(p + c)
-	low := bits & (1<<29 - 1)
-	return low != 0 && low != 1<<28 && bits&(0x7ff<<52) >= (1023-126)<<52
+	return !(bits&(1<<28-1) == 0 || bits<<1 < (1023-126)<<53)
 }
 
 // TestFMA32Edges runs every combination of a set of edge values.

@@ -29,7 +29,7 @@ const (
 	Lanes64 = 32
 )
 
-// fma is a*b+c rounded once.
+// fma is a*b+c rounded once: math.FMA for float64, FMA32 for float32.
 func fma[F Float](a, b, c F) F {
 	if unsafe.Sizeof(a) == 4 {
 		return F(FMA32(float32(a), float32(b), float32(c)))
@@ -37,11 +37,28 @@ func fma[F Float](a, b, c F) F {
 	return F(math.FMA(float64(a), float64(b), float64(c)))
 }
 
+// fmaFast is fma without a call, for the hot loops of the generic path
+// (which is also the fallback on CPUs without assembly): it returns
+// fma(a, b, c) and true, or false when the float32 result needs FMA32's
+// careful rounding step (see FMA32; the condition is the same).
+func fmaFast[F Float](a, b, c F) (F, bool) {
+	if unsafe.Sizeof(a) == 8 {
+		return F(math.FMA(float64(a), float64(b), float64(c))), true
+	}
+	s := float64(float64(float64(a)*float64(b)) + float64(c))
+	bits := math.Float64bits(s)
+	return F(float32(s)), bits&(1<<28-1) != 0 && bits<<1 >= (1023-126)<<53
+}
+
 // Axpy: y[i] = fma(alpha, x[i], y[i]). len(x) must equal len(y).
 func Axpy[F Float](alpha F, x, y []F) {
 	y = y[:len(x)]
 	for i, xi := range x {
-		y[i] = fma(alpha, xi, y[i])
+		r, ok := fmaFast(alpha, xi, y[i])
+		if !ok {
+			r = fma(alpha, xi, y[i])
+		}
+		y[i] = r
 	}
 }
 
@@ -50,7 +67,12 @@ func Axpy[F Float](alpha F, x, y []F) {
 func Axpby[F Float](alpha F, x []F, beta F, y []F) {
 	y = y[:len(x)]
 	for i, xi := range x {
-		y[i] = fma(alpha, xi, F(beta*y[i]))
+		by := F(beta * y[i])
+		r, ok := fmaFast(alpha, xi, by)
+		if !ok {
+			r = fma(alpha, xi, by)
+		}
+		y[i] = r
 	}
 }
 
@@ -79,7 +101,11 @@ func Dot[F Float](x, y []F) F {
 	for ; i+k <= n; i += k {
 		xb, yb := x[i:i+k], y[i:i+k]
 		for j := range xb {
-			acc[j] = fma(xb[j], yb[j], acc[j])
+			r, ok := fmaFast(xb[j], yb[j], acc[j])
+			if !ok {
+				r = fma(xb[j], yb[j], acc[j])
+			}
+			acc[j] = r
 		}
 	}
 	// The padded last block: lanes past the end take fma(+0, +0, acc),
