@@ -40,10 +40,15 @@ DATA iota64<>+16(SB)/8, $2
 DATA iota64<>+24(SB)/8, $3
 GLOBL iota64<>(SB), RODATA|NOPTR, $32
 
-// MASK32(n) sets Y14 to all-ones in float32 lanes 0..n-1 (n in 0..8) and
-// zero elsewhere; MASK64(n) does the same for float64 lanes (n in 0..4).
-#define MASK32(n) VMOVD n, X14; VPBROADCASTD X14, Y14; VPCMPGTD iota32<>(SB), Y14, Y14
-#define MASK64(n) VMOVQ n, X14; VPBROADCASTQ X14, Y14; VPCMPGTQ iota64<>(SB), Y14, Y14
+// LANEMASK32(n, x, y) sets ymm register y (x is its xmm half) to all-ones
+// in the float32 lanes below n and zero elsewhere: any n, compared as a
+// signed integer, so n <= 0 gives no lane and n >= 8 every lane.
+// LANEMASK64 does the same for float64 lanes. MASK32(n) and MASK64(n) put
+// the mask in Y14.
+#define LANEMASK32(n, x, y) VMOVD n, x; VPBROADCASTD x, y; VPCMPGTD iota32<>(SB), y, y
+#define LANEMASK64(n, x, y) VMOVQ n, x; VPBROADCASTQ x, y; VPCMPGTQ iota64<>(SB), y, y
+#define MASK32(n) LANEMASK32(n, X14, Y14)
+#define MASK64(n) LANEMASK64(n, X14, Y14)
 
 // ---------------------------------------------------------------------------
 // Axpy
@@ -663,16 +668,22 @@ dot64_reduce: // the combining tree, h = 16, 8, ..., 1
 //		dst[i] = float32(scale * s) // m == 0: dst[i] = 0
 //	}
 //
-// Register-blocked: a tile of 64 columns (8 ymm) stays in registers while
-// all m rows are added, so every dst element is written once and each row
-// is read as one sequential stream; 8 independent add chains hide the add
-// latency. Narrower tiles (8 columns, then a masked 1..7) finish the row.
+// Register-blocked: a tile of 128 columns (16 ymm accumulators) stays in
+// registers while all m rows are added in order, so every dst element is
+// written once, each row is read as a sequential stream, and 16
+// independent add chains hide the add latency. A tile of 8 rows of cache
+// lines also keeps the column sums fast when the row stride is a multiple
+// of 4 KiB (every row then maps to the same L1 sets, which defeats the
+// hardware prefetcher: wide tiles give each L2 request more bytes).
+// Columns left over go through tiles of 32 (4 ymm), the last 1..31 with
+// masked loads and stores.
 // Requires: AVX, AVX2
-// Registers: SI = &src[0*n+i] (top of the tile), DI = &dst[i], CX = columns
+// Registers: SI = &src[i] (row 0 of the tile), DI = &dst[i], CX = columns
 // left, R8 = row stride in bytes (4n), R9 = m, R10 = &src[r*n+i],
-// R11 = rows left, Y15 = scale, Y0-Y7 = column sums, Y14 = tail mask,
-// Y1 = masked row in the tail.
-TEXT ·sumRows32AVX2(SB), NOSPLIT, $0-56
+// R11 = rows left. Wide tile: Y0-Y15 = column sums, scale broadcast in the
+// 32-byte frame at (SP). Narrow and masked tiles: Y0-Y3 = column sums,
+// Y4-Y7 = lane masks, Y8-Y11 = masked rows, Y15 = scale.
+TEXT ·sumRows32AVX2(SB), NOSPLIT, $32-56
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         src_base+32(FP), SI
@@ -680,15 +691,17 @@ TEXT ·sumRows32AVX2(SB), NOSPLIT, $0-56
 	XORL         DX, DX
 	DIVQ         CX               // AX = m = len(src) / n
 	MOVQ         AX, R9
-	LEAQ         (CX*4), R8
+	MOVQ         CX, R8
+	SHLQ         $2, R8
 	VBROADCASTSS scale+24(FP), Y15
 	TESTQ        R9, R9
 	JZ           sumRows32_zero
-	CMPQ         CX, $64
-	JB           sumRows32_by8
+	VMOVUPS      Y15, (SP)
+	CMPQ         CX, $128
+	JB           sumRows32_by32
 
-sumRows32_tile64:
-	VMOVUPS (SI), Y0              // s = src[i], row 0
+sumRows32_by128:
+	VMOVUPS 0(SI), Y0           // s = src[i], row 0
 	VMOVUPS 32(SI), Y1
 	VMOVUPS 64(SI), Y2
 	VMOVUPS 96(SI), Y3
@@ -696,13 +709,21 @@ sumRows32_tile64:
 	VMOVUPS 160(SI), Y5
 	VMOVUPS 192(SI), Y6
 	VMOVUPS 224(SI), Y7
+	VMOVUPS 256(SI), Y8
+	VMOVUPS 288(SI), Y9
+	VMOVUPS 320(SI), Y10
+	VMOVUPS 352(SI), Y11
+	VMOVUPS 384(SI), Y12
+	VMOVUPS 416(SI), Y13
+	VMOVUPS 448(SI), Y14
+	VMOVUPS 480(SI), Y15
 	LEAQ    (SI)(R8*1), R10
 	LEAQ    -1(R9), R11
 	TESTQ   R11, R11
-	JZ      sumRows32_tile64_store
+	JZ      sumRows32_by128_store
 
-sumRows32_tile64_row:
-	VADDPS (R10), Y0, Y0          // s = s + src[r*n+i], rows in order
+sumRows32_by128_row:
+	VADDPS 0(R10), Y0, Y0       // s = s + src[r*n+i], rows in order
 	VADDPS 32(R10), Y1, Y1
 	VADDPS 64(R10), Y2, Y2
 	VADDPS 96(R10), Y3, Y3
@@ -710,20 +731,36 @@ sumRows32_tile64_row:
 	VADDPS 160(R10), Y5, Y5
 	VADDPS 192(R10), Y6, Y6
 	VADDPS 224(R10), Y7, Y7
+	VADDPS 256(R10), Y8, Y8
+	VADDPS 288(R10), Y9, Y9
+	VADDPS 320(R10), Y10, Y10
+	VADDPS 352(R10), Y11, Y11
+	VADDPS 384(R10), Y12, Y12
+	VADDPS 416(R10), Y13, Y13
+	VADDPS 448(R10), Y14, Y14
+	VADDPS 480(R10), Y15, Y15
 	ADDQ   R8, R10
 	DECQ   R11
-	JNZ    sumRows32_tile64_row
+	JNZ    sumRows32_by128_row
 
-sumRows32_tile64_store:
-	VMULPS  Y15, Y0, Y0           // dst = scale*s
-	VMULPS  Y15, Y1, Y1
-	VMULPS  Y15, Y2, Y2
-	VMULPS  Y15, Y3, Y3
-	VMULPS  Y15, Y4, Y4
-	VMULPS  Y15, Y5, Y5
-	VMULPS  Y15, Y6, Y6
-	VMULPS  Y15, Y7, Y7
-	VMOVUPS Y0, (DI)
+sumRows32_by128_store:
+	VMULPS (SP), Y0, Y0          // dst = scale*s
+	VMULPS (SP), Y1, Y1
+	VMULPS (SP), Y2, Y2
+	VMULPS (SP), Y3, Y3
+	VMULPS (SP), Y4, Y4
+	VMULPS (SP), Y5, Y5
+	VMULPS (SP), Y6, Y6
+	VMULPS (SP), Y7, Y7
+	VMULPS (SP), Y8, Y8
+	VMULPS (SP), Y9, Y9
+	VMULPS (SP), Y10, Y10
+	VMULPS (SP), Y11, Y11
+	VMULPS (SP), Y12, Y12
+	VMULPS (SP), Y13, Y13
+	VMULPS (SP), Y14, Y14
+	VMULPS (SP), Y15, Y15
+	VMOVUPS Y0, 0(DI)
 	VMOVUPS Y1, 32(DI)
 	VMOVUPS Y2, 64(DI)
 	VMOVUPS Y3, 96(DI)
@@ -731,55 +768,98 @@ sumRows32_tile64_store:
 	VMOVUPS Y5, 160(DI)
 	VMOVUPS Y6, 192(DI)
 	VMOVUPS Y7, 224(DI)
-	ADDQ    $256, SI
-	ADDQ    $256, DI
-	SUBQ    $64, CX
-	CMPQ    CX, $64
-	JAE     sumRows32_tile64
+	VMOVUPS Y8, 256(DI)
+	VMOVUPS Y9, 288(DI)
+	VMOVUPS Y10, 320(DI)
+	VMOVUPS Y11, 352(DI)
+	VMOVUPS Y12, 384(DI)
+	VMOVUPS Y13, 416(DI)
+	VMOVUPS Y14, 448(DI)
+	VMOVUPS Y15, 480(DI)
+	ADDQ    $512, SI
+	ADDQ    $512, DI
+	SUBQ    $128, CX
+	CMPQ    CX, $128
+	JAE     sumRows32_by128
+	VMOVUPS (SP), Y15
 
-sumRows32_by8:
-	CMPQ    CX, $8
+sumRows32_by32:
+	CMPQ    CX, $32
 	JB      sumRows32_tail
-	VMOVUPS (SI), Y0
+	VMOVUPS 0(SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
 	LEAQ    (SI)(R8*1), R10
 	LEAQ    -1(R9), R11
 	TESTQ   R11, R11
-	JZ      sumRows32_by8_store
+	JZ      sumRows32_by32_store
 
-sumRows32_by8_row:
-	VADDPS (R10), Y0, Y0
+sumRows32_by32_row:
+	VADDPS 0(R10), Y0, Y0
+	VADDPS 32(R10), Y1, Y1
+	VADDPS 64(R10), Y2, Y2
+	VADDPS 96(R10), Y3, Y3
 	ADDQ   R8, R10
 	DECQ   R11
-	JNZ    sumRows32_by8_row
+	JNZ    sumRows32_by32_row
 
-sumRows32_by8_store:
-	VMULPS  Y15, Y0, Y0
-	VMOVUPS Y0, (DI)
-	ADDQ    $32, SI
-	ADDQ    $32, DI
-	SUBQ    $8, CX
-	JMP     sumRows32_by8
+sumRows32_by32_store:
+	VMULPS Y15, Y0, Y0
+	VMULPS Y15, Y1, Y1
+	VMULPS Y15, Y2, Y2
+	VMULPS Y15, Y3, Y3
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ    $128, SI
+	ADDQ    $128, DI
+	SUBQ    $32, CX
+	JMP     sumRows32_by32
 
-sumRows32_tail: // 0..7 columns left
+sumRows32_tail: // 0..31 columns left: four masked vectors
 	TESTQ      CX, CX
 	JZ         sumRows32_done
-	MASK32(CX)
-	VMASKMOVPS (SI), Y14, Y0
+	MOVQ       CX, AX
+	LANEMASK32(AX, X4, Y4)  // lanes of vector j inside: CX - 8j > lane
+	SUBQ       $8, AX
+	LANEMASK32(AX, X5, Y5)
+	SUBQ       $8, AX
+	LANEMASK32(AX, X6, Y6)
+	SUBQ       $8, AX
+	LANEMASK32(AX, X7, Y7)
+	VMASKMOVPS 0(SI), Y4, Y0
+	VMASKMOVPS 32(SI), Y5, Y1
+	VMASKMOVPS 64(SI), Y6, Y2
+	VMASKMOVPS 96(SI), Y7, Y3
 	LEAQ       (SI)(R8*1), R10
 	LEAQ       -1(R9), R11
 	TESTQ      R11, R11
 	JZ         sumRows32_tail_store
 
 sumRows32_tail_row:
-	VMASKMOVPS (R10), Y14, Y1
-	VADDPS     Y1, Y0, Y0
+	VMASKMOVPS 0(R10), Y4, Y8
+	VMASKMOVPS 32(R10), Y5, Y9
+	VMASKMOVPS 64(R10), Y6, Y10
+	VMASKMOVPS 96(R10), Y7, Y11
+	VADDPS     Y8, Y0, Y0
+	VADDPS     Y9, Y1, Y1
+	VADDPS     Y10, Y2, Y2
+	VADDPS     Y11, Y3, Y3
 	ADDQ       R8, R10
 	DECQ       R11
 	JNZ        sumRows32_tail_row
 
 sumRows32_tail_store:
 	VMULPS     Y15, Y0, Y0
-	VMASKMOVPS Y0, Y14, (DI)
+	VMULPS     Y15, Y1, Y1
+	VMULPS     Y15, Y2, Y2
+	VMULPS     Y15, Y3, Y3
+	VMASKMOVPS Y0, Y4, 0(DI)
+	VMASKMOVPS Y1, Y5, 32(DI)
+	VMASKMOVPS Y2, Y6, 64(DI)
+	VMASKMOVPS Y3, Y7, 96(DI)
 	JMP        sumRows32_done
 
 sumRows32_zero: // m == 0: dst[i] = +0
@@ -812,14 +892,15 @@ sumRows32_done:
 //		dst[i] = float64(scale * s) // m == 0: dst[i] = 0
 //	}
 //
-// Register-blocked like sumRows32AVX2: tiles of 32 columns (8 ymm), then 4,
-// then a masked 1..3.
+// Register-blocked like sumRows32AVX2: tiles of 64 columns (16 ymm), then
+// 16 (4 ymm), the last 1..15 masked.
 // Requires: AVX, AVX2
-// Registers: SI = &src[0*n+i] (top of the tile), DI = &dst[i], CX = columns
+// Registers: SI = &src[i] (row 0 of the tile), DI = &dst[i], CX = columns
 // left, R8 = row stride in bytes (8n), R9 = m, R10 = &src[r*n+i],
-// R11 = rows left, Y15 = scale, Y0-Y7 = column sums, Y14 = tail mask,
-// Y1 = masked row in the tail.
-TEXT ·sumRows64AVX2(SB), NOSPLIT, $0-56
+// R11 = rows left. Wide tile: Y0-Y15 = column sums, scale broadcast in the
+// 32-byte frame at (SP). Narrow and masked tiles: Y0-Y3 = column sums,
+// Y4-Y7 = lane masks, Y8-Y11 = masked rows, Y15 = scale.
+TEXT ·sumRows64AVX2(SB), NOSPLIT, $32-56
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         src_base+32(FP), SI
@@ -827,15 +908,17 @@ TEXT ·sumRows64AVX2(SB), NOSPLIT, $0-56
 	XORL         DX, DX
 	DIVQ         CX               // AX = m = len(src) / n
 	MOVQ         AX, R9
-	LEAQ         (CX*8), R8
+	MOVQ         CX, R8
+	SHLQ         $3, R8
 	VBROADCASTSD scale+24(FP), Y15
 	TESTQ        R9, R9
 	JZ           sumRows64_zero
-	CMPQ         CX, $32
-	JB           sumRows64_by4
+	VMOVUPD      Y15, (SP)
+	CMPQ         CX, $64
+	JB           sumRows64_by16
 
-sumRows64_tile32:
-	VMOVUPD (SI), Y0              // s = src[i], row 0
+sumRows64_by64:
+	VMOVUPD 0(SI), Y0           // s = src[i], row 0
 	VMOVUPD 32(SI), Y1
 	VMOVUPD 64(SI), Y2
 	VMOVUPD 96(SI), Y3
@@ -843,13 +926,21 @@ sumRows64_tile32:
 	VMOVUPD 160(SI), Y5
 	VMOVUPD 192(SI), Y6
 	VMOVUPD 224(SI), Y7
+	VMOVUPD 256(SI), Y8
+	VMOVUPD 288(SI), Y9
+	VMOVUPD 320(SI), Y10
+	VMOVUPD 352(SI), Y11
+	VMOVUPD 384(SI), Y12
+	VMOVUPD 416(SI), Y13
+	VMOVUPD 448(SI), Y14
+	VMOVUPD 480(SI), Y15
 	LEAQ    (SI)(R8*1), R10
 	LEAQ    -1(R9), R11
 	TESTQ   R11, R11
-	JZ      sumRows64_tile32_store
+	JZ      sumRows64_by64_store
 
-sumRows64_tile32_row:
-	VADDPD (R10), Y0, Y0          // s = s + src[r*n+i], rows in order
+sumRows64_by64_row:
+	VADDPD 0(R10), Y0, Y0       // s = s + src[r*n+i], rows in order
 	VADDPD 32(R10), Y1, Y1
 	VADDPD 64(R10), Y2, Y2
 	VADDPD 96(R10), Y3, Y3
@@ -857,20 +948,36 @@ sumRows64_tile32_row:
 	VADDPD 160(R10), Y5, Y5
 	VADDPD 192(R10), Y6, Y6
 	VADDPD 224(R10), Y7, Y7
+	VADDPD 256(R10), Y8, Y8
+	VADDPD 288(R10), Y9, Y9
+	VADDPD 320(R10), Y10, Y10
+	VADDPD 352(R10), Y11, Y11
+	VADDPD 384(R10), Y12, Y12
+	VADDPD 416(R10), Y13, Y13
+	VADDPD 448(R10), Y14, Y14
+	VADDPD 480(R10), Y15, Y15
 	ADDQ   R8, R10
 	DECQ   R11
-	JNZ    sumRows64_tile32_row
+	JNZ    sumRows64_by64_row
 
-sumRows64_tile32_store:
-	VMULPD  Y15, Y0, Y0           // dst = scale*s
-	VMULPD  Y15, Y1, Y1
-	VMULPD  Y15, Y2, Y2
-	VMULPD  Y15, Y3, Y3
-	VMULPD  Y15, Y4, Y4
-	VMULPD  Y15, Y5, Y5
-	VMULPD  Y15, Y6, Y6
-	VMULPD  Y15, Y7, Y7
-	VMOVUPD Y0, (DI)
+sumRows64_by64_store:
+	VMULPD (SP), Y0, Y0          // dst = scale*s
+	VMULPD (SP), Y1, Y1
+	VMULPD (SP), Y2, Y2
+	VMULPD (SP), Y3, Y3
+	VMULPD (SP), Y4, Y4
+	VMULPD (SP), Y5, Y5
+	VMULPD (SP), Y6, Y6
+	VMULPD (SP), Y7, Y7
+	VMULPD (SP), Y8, Y8
+	VMULPD (SP), Y9, Y9
+	VMULPD (SP), Y10, Y10
+	VMULPD (SP), Y11, Y11
+	VMULPD (SP), Y12, Y12
+	VMULPD (SP), Y13, Y13
+	VMULPD (SP), Y14, Y14
+	VMULPD (SP), Y15, Y15
+	VMOVUPD Y0, 0(DI)
 	VMOVUPD Y1, 32(DI)
 	VMOVUPD Y2, 64(DI)
 	VMOVUPD Y3, 96(DI)
@@ -878,55 +985,98 @@ sumRows64_tile32_store:
 	VMOVUPD Y5, 160(DI)
 	VMOVUPD Y6, 192(DI)
 	VMOVUPD Y7, 224(DI)
-	ADDQ    $256, SI
-	ADDQ    $256, DI
-	SUBQ    $32, CX
-	CMPQ    CX, $32
-	JAE     sumRows64_tile32
+	VMOVUPD Y8, 256(DI)
+	VMOVUPD Y9, 288(DI)
+	VMOVUPD Y10, 320(DI)
+	VMOVUPD Y11, 352(DI)
+	VMOVUPD Y12, 384(DI)
+	VMOVUPD Y13, 416(DI)
+	VMOVUPD Y14, 448(DI)
+	VMOVUPD Y15, 480(DI)
+	ADDQ    $512, SI
+	ADDQ    $512, DI
+	SUBQ    $64, CX
+	CMPQ    CX, $64
+	JAE     sumRows64_by64
+	VMOVUPD (SP), Y15
 
-sumRows64_by4:
-	CMPQ    CX, $4
+sumRows64_by16:
+	CMPQ    CX, $16
 	JB      sumRows64_tail
-	VMOVUPD (SI), Y0
+	VMOVUPD 0(SI), Y0
+	VMOVUPD 32(SI), Y1
+	VMOVUPD 64(SI), Y2
+	VMOVUPD 96(SI), Y3
 	LEAQ    (SI)(R8*1), R10
 	LEAQ    -1(R9), R11
 	TESTQ   R11, R11
-	JZ      sumRows64_by4_store
+	JZ      sumRows64_by16_store
 
-sumRows64_by4_row:
-	VADDPD (R10), Y0, Y0
+sumRows64_by16_row:
+	VADDPD 0(R10), Y0, Y0
+	VADDPD 32(R10), Y1, Y1
+	VADDPD 64(R10), Y2, Y2
+	VADDPD 96(R10), Y3, Y3
 	ADDQ   R8, R10
 	DECQ   R11
-	JNZ    sumRows64_by4_row
+	JNZ    sumRows64_by16_row
 
-sumRows64_by4_store:
-	VMULPD  Y15, Y0, Y0
-	VMOVUPD Y0, (DI)
-	ADDQ    $32, SI
-	ADDQ    $32, DI
-	SUBQ    $4, CX
-	JMP     sumRows64_by4
+sumRows64_by16_store:
+	VMULPD Y15, Y0, Y0
+	VMULPD Y15, Y1, Y1
+	VMULPD Y15, Y2, Y2
+	VMULPD Y15, Y3, Y3
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	ADDQ    $128, SI
+	ADDQ    $128, DI
+	SUBQ    $16, CX
+	JMP     sumRows64_by16
 
-sumRows64_tail: // 0..3 columns left
+sumRows64_tail: // 0..15 columns left: four masked vectors
 	TESTQ      CX, CX
 	JZ         sumRows64_done
-	MASK64(CX)
-	VMASKMOVPD (SI), Y14, Y0
+	MOVQ       CX, AX
+	LANEMASK64(AX, X4, Y4)  // lanes of vector j inside: CX - 4j > lane
+	SUBQ       $4, AX
+	LANEMASK64(AX, X5, Y5)
+	SUBQ       $4, AX
+	LANEMASK64(AX, X6, Y6)
+	SUBQ       $4, AX
+	LANEMASK64(AX, X7, Y7)
+	VMASKMOVPD 0(SI), Y4, Y0
+	VMASKMOVPD 32(SI), Y5, Y1
+	VMASKMOVPD 64(SI), Y6, Y2
+	VMASKMOVPD 96(SI), Y7, Y3
 	LEAQ       (SI)(R8*1), R10
 	LEAQ       -1(R9), R11
 	TESTQ      R11, R11
 	JZ         sumRows64_tail_store
 
 sumRows64_tail_row:
-	VMASKMOVPD (R10), Y14, Y1
-	VADDPD     Y1, Y0, Y0
+	VMASKMOVPD 0(R10), Y4, Y8
+	VMASKMOVPD 32(R10), Y5, Y9
+	VMASKMOVPD 64(R10), Y6, Y10
+	VMASKMOVPD 96(R10), Y7, Y11
+	VADDPD     Y8, Y0, Y0
+	VADDPD     Y9, Y1, Y1
+	VADDPD     Y10, Y2, Y2
+	VADDPD     Y11, Y3, Y3
 	ADDQ       R8, R10
 	DECQ       R11
 	JNZ        sumRows64_tail_row
 
 sumRows64_tail_store:
 	VMULPD     Y15, Y0, Y0
-	VMASKMOVPD Y0, Y14, (DI)
+	VMULPD     Y15, Y1, Y1
+	VMULPD     Y15, Y2, Y2
+	VMULPD     Y15, Y3, Y3
+	VMASKMOVPD Y0, Y4, 0(DI)
+	VMASKMOVPD Y1, Y5, 32(DI)
+	VMASKMOVPD Y2, Y6, 64(DI)
+	VMASKMOVPD Y3, Y7, 96(DI)
 	JMP        sumRows64_done
 
 sumRows64_zero: // m == 0: dst[i] = +0

@@ -84,7 +84,7 @@ func testAVX2GuardPages[F Float](t *testing.T) {
 	k := avx2Kernels[F](t)
 	gx, gy := newKAGuard(t), newKAGuard(t)
 	r := rand.New(rand.NewPCG(13, 14))
-	for n := 0; n <= 140; n++ {
+	for n := 0; n <= 300; n++ {
 		for _, place := range [][2]bool{{true, true}, {true, false}, {false, true}, {false, false}} {
 			where := fmt.Sprintf("n=%d x at end %v, y at end %v", n, place[0], place[1])
 			x := kaGuarded[F](gx, r, n, place[0])
@@ -104,6 +104,13 @@ func testAVX2GuardPages[F Float](t *testing.T) {
 				t.Fatalf("Dot %s: got %v, want %v", where, g, w)
 			}
 			if n > 0 {
+				// One row of n columns: the wide tiles.
+				w := append([]F(nil), x...)
+				kernels.SumRows(w, 0.5, y)
+				k.SumRows(x, 0.5, y)
+				if !kaCheck(t, "SumRows of one row "+where, x, w) {
+					return
+				}
 				// x as dst, y as the rows of n/4+1 columns (1..4 rows).
 				cols := n/4 + 1
 				rows := y[:n/cols*cols]
@@ -114,7 +121,7 @@ func testAVX2GuardPages[F Float](t *testing.T) {
 				if place[0] {
 					dst = x[n-cols:]
 				}
-				w := append([]F(nil), dst...)
+				w = append(w[:0], dst...)
 				kernels.SumRows(w, 0.5, rows)
 				k.SumRows(dst, 0.5, rows)
 				if !kaCheck(t, "SumRows "+where, dst, w) {
