@@ -313,21 +313,55 @@ mom_dispatch_wd: \
 // The gradient of a tile of columns is summed in registers across all m
 // rows (row r of the tile at DI + r*R13 + BX), scaled, and goes straight
 // into the momentum step of that tile: rows, p and v are read once, p and
-// v written once, and g never reaches memory. The adds keep the row order
-// of the reference per column (s = row 0; s = s + row r for r = 1..m-1;
-// g = scale*s). m >= 1 here: the Go side handles m == 0 (g = 0).
+// v written once, and g never reaches the caller's memory. The adds keep
+// the row order of the reference per column (s = row 0; s = s + row r for
+// r = 1..m-1; g = scale*s). m >= 1 here: the Go side handles m == 0
+// (g = 0).
+//
+// Tiles are 16 vectors wide (512 bytes of each row): when the row stride
+// is a multiple of 4 KiB (n = 1024 float32, say) every row maps to the
+// same L1 sets, and long runs per row keep the loads streaming. The 16
+// column sums fill every ymm register, so the step of a tile parks sums
+// 10-15 in the frame (6 stores to L1), reloads the hyper-parameters into
+// Y11-Y15 and steps sums 0-9 from registers and 10-15 from the frame,
+// with Y10 as c*d and v'. Columns left over go through tiles of 4
+// vectors, then single vectors, then one masked vector.
 //
 // Extra registers: DI = &rows[0], CX = m, R13 = row stride in bytes,
-// R11 = &rows[r][BX], R12 = rows left; Y8 briefly holds scale.
+// R11 = &rows[r][BX], R12 = rows left, R8 = byte end of the 16-vector
+// tiles, AX = scratch. Frame: 0-191(SP) = parked sums,
+// BMOM_SCALE(SP) = scale broadcast to a vector.
+
+#define BMOM_SCALE 192
+
+// BMOM_CONSTS32/64 broadcast the hyper-parameters into Y11-Y15.
+#define BMOM_CONSTS32 \
+	VBROADCASTSS negLR+76(FP), Y14; \
+	VBROADCASTSS mu+80(FP), Y13; \
+	VBROADCASTSS c+84(FP), Y12; \
+	VBROADCASTSS wd+88(FP), Y11; \
+	VBROADCASTSS sign+92(FP), Y15
+
+#define BMOM_CONSTS64 \
+	VBROADCASTSD negLR+80(FP), Y14; \
+	VBROADCASTSD mu+88(FP), Y13; \
+	VBROADCASTSD c+96(FP), Y12; \
+	VBROADCASTSD wd+104(FP), Y11; \
+	VBROADCASTSD sign+112(FP), Y15
+
+// One step of the vector at byte offset off whose gradient was parked at
+// goff(SP).
+#define BMOM_SPILLED(STEP, WDS, ST, goff, off, D, T) \
+	STEP(WDS, ST, MOM_NONE, goff(SP), off(SI)(BX*1), off(DX)(BX*1), off(SI)(BX*1), off(DX)(BX*1), D, T)
 
 // BMOMSTEP32_RUN is the whole of batchMomentumStep32AVX2 for one variant.
-#define BMOMSTEP32_RUN(STEP, WDS, VLD, start, by8, rows8, scale8, by1, rows1, scale1, tail, rowst, scalet, done) \
+#define BMOMSTEP32_RUN(STEP, WDS, VLD, start, by16, rows16, scale16, by4, rows4, scale4, by1, rows1, scale1, tail, rowst, scalet, done) \
 start: \
 	CMPQ BX, R8; \
-	JAE  by1; \
-by8: \
-	LEAQ    (DI)(BX*1), R11; \
-	VMOVUPS (R11), Y0; \
+	JAE  by4; \
+by16: \
+	LEAQ (DI)(BX*1), R11; \
+	VMOVUPS 0(R11), Y0; \
 	VMOVUPS 32(R11), Y1; \
 	VMOVUPS 64(R11), Y2; \
 	VMOVUPS 96(R11), Y3; \
@@ -335,12 +369,20 @@ by8: \
 	VMOVUPS 160(R11), Y5; \
 	VMOVUPS 192(R11), Y6; \
 	VMOVUPS 224(R11), Y7; \
-	MOVQ    CX, R12; \
-	DECQ    R12; \
-	JZ      scale8; \
-rows8: \
-	ADDQ   R13, R11; \
-	VADDPS (R11), Y0, Y0; \
+	VMOVUPS 256(R11), Y8; \
+	VMOVUPS 288(R11), Y9; \
+	VMOVUPS 320(R11), Y10; \
+	VMOVUPS 352(R11), Y11; \
+	VMOVUPS 384(R11), Y12; \
+	VMOVUPS 416(R11), Y13; \
+	VMOVUPS 448(R11), Y14; \
+	VMOVUPS 480(R11), Y15; \
+	MOVQ CX, R12; \
+	DECQ R12; \
+	JZ   scale16; \
+rows16: \
+	ADDQ R13, R11; \
+	VADDPS 0(R11), Y0, Y0; \
 	VADDPS 32(R11), Y1, Y1; \
 	VADDPS 64(R11), Y2, Y2; \
 	VADDPS 96(R11), Y3, Y3; \
@@ -348,66 +390,126 @@ rows8: \
 	VADDPS 160(R11), Y5, Y5; \
 	VADDPS 192(R11), Y6, Y6; \
 	VADDPS 224(R11), Y7, Y7; \
-	DECQ   R12; \
-	JNZ    rows8; \
-scale8: \
-	VBROADCASTSS scale+72(FP), Y8; \
-	VMULPS       Y8, Y0, Y0; \
-	VMULPS       Y8, Y1, Y1; \
-	VMULPS       Y8, Y2, Y2; \
-	VMULPS       Y8, Y3, Y3; \
-	VMULPS       Y8, Y4, Y4; \
-	VMULPS       Y8, Y5, Y5; \
-	VMULPS       Y8, Y6, Y6; \
-	VMULPS       Y8, Y7, Y7; \
+	VADDPS 256(R11), Y8, Y8; \
+	VADDPS 288(R11), Y9, Y9; \
+	VADDPS 320(R11), Y10, Y10; \
+	VADDPS 352(R11), Y11, Y11; \
+	VADDPS 384(R11), Y12, Y12; \
+	VADDPS 416(R11), Y13, Y13; \
+	VADDPS 448(R11), Y14, Y14; \
+	VADDPS 480(R11), Y15, Y15; \
+	DECQ R12; \
+	JNZ  rows16; \
+scale16: \
+	VMULPS BMOM_SCALE(SP), Y0, Y0; \
+	VMULPS BMOM_SCALE(SP), Y1, Y1; \
+	VMULPS BMOM_SCALE(SP), Y2, Y2; \
+	VMULPS BMOM_SCALE(SP), Y3, Y3; \
+	VMULPS BMOM_SCALE(SP), Y4, Y4; \
+	VMULPS BMOM_SCALE(SP), Y5, Y5; \
+	VMULPS BMOM_SCALE(SP), Y6, Y6; \
+	VMULPS BMOM_SCALE(SP), Y7, Y7; \
+	VMULPS BMOM_SCALE(SP), Y8, Y8; \
+	VMULPS BMOM_SCALE(SP), Y9, Y9; \
+	VMULPS BMOM_SCALE(SP), Y10, Y10; \
+	VMULPS BMOM_SCALE(SP), Y11, Y11; \
+	VMULPS BMOM_SCALE(SP), Y12, Y12; \
+	VMULPS BMOM_SCALE(SP), Y13, Y13; \
+	VMULPS BMOM_SCALE(SP), Y14, Y14; \
+	VMULPS BMOM_SCALE(SP), Y15, Y15; \
+	VMOVUPS Y10, 0(SP); \
+	VMOVUPS Y11, 32(SP); \
+	VMOVUPS Y12, 64(SP); \
+	VMOVUPS Y13, 96(SP); \
+	VMOVUPS Y14, 128(SP); \
+	VMOVUPS Y15, 160(SP); \
+	BMOM_CONSTS32; \
+	BMOM_AT(STEP, WDS, MOM_STU32, 0, Y0, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 32, Y1, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 64, Y2, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 96, Y3, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 128, Y4, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 160, Y5, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 192, Y6, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 224, Y7, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 256, Y8, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 288, Y9, Y10); \
+	BMOM_SPILLED(STEP, WDS, MOM_STU32, 0, 320, Y0, Y10); \
+	BMOM_SPILLED(STEP, WDS, MOM_STU32, 32, 352, Y1, Y10); \
+	BMOM_SPILLED(STEP, WDS, MOM_STU32, 64, 384, Y2, Y10); \
+	BMOM_SPILLED(STEP, WDS, MOM_STU32, 96, 416, Y3, Y10); \
+	BMOM_SPILLED(STEP, WDS, MOM_STU32, 128, 448, Y4, Y10); \
+	BMOM_SPILLED(STEP, WDS, MOM_STU32, 160, 480, Y5, Y10); \
+	ADDQ $512, BX; \
+	CMPQ BX, R8; \
+	JB   by16; \
+by4: \
+	LEAQ 128(BX), AX; \
+	CMPQ AX, R9; \
+	JA   by1; \
+	LEAQ (DI)(BX*1), R11; \
+	VMOVUPS 0(R11), Y0; \
+	VMOVUPS 32(R11), Y1; \
+	VMOVUPS 64(R11), Y2; \
+	VMOVUPS 96(R11), Y3; \
+	MOVQ CX, R12; \
+	DECQ R12; \
+	JZ   scale4; \
+rows4: \
+	ADDQ R13, R11; \
+	VADDPS 0(R11), Y0, Y0; \
+	VADDPS 32(R11), Y1, Y1; \
+	VADDPS 64(R11), Y2, Y2; \
+	VADDPS 96(R11), Y3, Y3; \
+	DECQ R12; \
+	JNZ  rows4; \
+scale4: \
+	VMULPS BMOM_SCALE(SP), Y0, Y0; \
+	VMULPS BMOM_SCALE(SP), Y1, Y1; \
+	VMULPS BMOM_SCALE(SP), Y2, Y2; \
+	VMULPS BMOM_SCALE(SP), Y3, Y3; \
 	BMOM_AT(STEP, WDS, MOM_STU32, 0, Y0, Y8); \
 	BMOM_AT(STEP, WDS, MOM_STU32, 32, Y1, Y9); \
 	BMOM_AT(STEP, WDS, MOM_STU32, 64, Y2, Y8); \
 	BMOM_AT(STEP, WDS, MOM_STU32, 96, Y3, Y9); \
-	BMOM_AT(STEP, WDS, MOM_STU32, 128, Y4, Y8); \
-	BMOM_AT(STEP, WDS, MOM_STU32, 160, Y5, Y9); \
-	BMOM_AT(STEP, WDS, MOM_STU32, 192, Y6, Y8); \
-	BMOM_AT(STEP, WDS, MOM_STU32, 224, Y7, Y9); \
-	ADDQ $256, BX; \
-	CMPQ BX, R8; \
-	JB   by8; \
+	ADDQ $128, BX; \
+	JMP  by4; \
 by1: \
-	CMPQ    BX, R9; \
-	JAE     tail; \
-	LEAQ    (DI)(BX*1), R11; \
+	CMPQ BX, R9; \
+	JAE  tail; \
+	LEAQ (DI)(BX*1), R11; \
 	VMOVUPS (R11), Y0; \
-	MOVQ    CX, R12; \
-	DECQ    R12; \
-	JZ      scale1; \
+	MOVQ CX, R12; \
+	DECQ R12; \
+	JZ   scale1; \
 rows1: \
-	ADDQ   R13, R11; \
+	ADDQ R13, R11; \
 	VADDPS (R11), Y0, Y0; \
-	DECQ   R12; \
-	JNZ    rows1; \
+	DECQ R12; \
+	JNZ  rows1; \
 scale1: \
-	VBROADCASTSS scale+72(FP), Y8; \
-	VMULPS       Y8, Y0, Y0; \
+	VMULPS BMOM_SCALE(SP), Y0, Y0; \
 	BMOM_AT(STEP, WDS, MOM_STU32, 0, Y0, Y8); \
 	ADDQ $32, BX; \
 	JMP  by1; \
 tail: \
-	TESTQ      R10, R10; \
-	JZ         done; \
-	LEAQ       (DI)(BX*1), R11; \
+	TESTQ R10, R10; \
+	JZ    done; \
+	MOM_MASK32(R10); \
+	LEAQ (DI)(BX*1), R11; \
 	VMASKMOVPS (R11), Y10, Y0; \
-	MOVQ       CX, R12; \
-	DECQ       R12; \
-	JZ         scalet; \
+	MOVQ CX, R12; \
+	DECQ R12; \
+	JZ   scalet; \
 rowst: \
-	ADDQ       R13, R11; \
+	ADDQ R13, R11; \
 	VMASKMOVPS (R11), Y10, Y1; \
-	VADDPS     Y1, Y0, Y0; \
-	DECQ       R12; \
-	JNZ        rowst; \
+	VADDPS Y1, Y0, Y0; \
+	DECQ R12; \
+	JNZ  rowst; \
 scalet: \
-	VBROADCASTSS scale+72(FP), Y8; \
-	VMULPS       Y8, Y0, Y0; \
-	VMASKMOVPS   (SI)(BX*1), Y10, Y2; \
+	VMULPS BMOM_SCALE(SP), Y0, Y0; \
+	VMASKMOVPS (SI)(BX*1), Y10, Y2; \
 	VLD; \
 	STEP(WDS, MOM_STM32, MOM_RELOADP32, Y0, Y2, Y3, (SI)(BX*1), (DX)(BX*1), Y0, Y8); \
 done: \
@@ -415,13 +517,13 @@ done: \
 	RET
 
 // BMOMSTEP64_RUN is BMOMSTEP32_RUN for float64.
-#define BMOMSTEP64_RUN(STEP, WDS, VLD, start, by8, rows8, scale8, by1, rows1, scale1, tail, rowst, scalet, done) \
+#define BMOMSTEP64_RUN(STEP, WDS, VLD, start, by16, rows16, scale16, by4, rows4, scale4, by1, rows1, scale1, tail, rowst, scalet, done) \
 start: \
 	CMPQ BX, R8; \
-	JAE  by1; \
-by8: \
-	LEAQ    (DI)(BX*1), R11; \
-	VMOVUPD (R11), Y0; \
+	JAE  by4; \
+by16: \
+	LEAQ (DI)(BX*1), R11; \
+	VMOVUPD 0(R11), Y0; \
 	VMOVUPD 32(R11), Y1; \
 	VMOVUPD 64(R11), Y2; \
 	VMOVUPD 96(R11), Y3; \
@@ -429,12 +531,20 @@ by8: \
 	VMOVUPD 160(R11), Y5; \
 	VMOVUPD 192(R11), Y6; \
 	VMOVUPD 224(R11), Y7; \
-	MOVQ    CX, R12; \
-	DECQ    R12; \
-	JZ      scale8; \
-rows8: \
-	ADDQ   R13, R11; \
-	VADDPD (R11), Y0, Y0; \
+	VMOVUPD 256(R11), Y8; \
+	VMOVUPD 288(R11), Y9; \
+	VMOVUPD 320(R11), Y10; \
+	VMOVUPD 352(R11), Y11; \
+	VMOVUPD 384(R11), Y12; \
+	VMOVUPD 416(R11), Y13; \
+	VMOVUPD 448(R11), Y14; \
+	VMOVUPD 480(R11), Y15; \
+	MOVQ CX, R12; \
+	DECQ R12; \
+	JZ   scale16; \
+rows16: \
+	ADDQ R13, R11; \
+	VADDPD 0(R11), Y0, Y0; \
 	VADDPD 32(R11), Y1, Y1; \
 	VADDPD 64(R11), Y2, Y2; \
 	VADDPD 96(R11), Y3, Y3; \
@@ -442,66 +552,126 @@ rows8: \
 	VADDPD 160(R11), Y5, Y5; \
 	VADDPD 192(R11), Y6, Y6; \
 	VADDPD 224(R11), Y7, Y7; \
-	DECQ   R12; \
-	JNZ    rows8; \
-scale8: \
-	VBROADCASTSD scale+72(FP), Y8; \
-	VMULPD       Y8, Y0, Y0; \
-	VMULPD       Y8, Y1, Y1; \
-	VMULPD       Y8, Y2, Y2; \
-	VMULPD       Y8, Y3, Y3; \
-	VMULPD       Y8, Y4, Y4; \
-	VMULPD       Y8, Y5, Y5; \
-	VMULPD       Y8, Y6, Y6; \
-	VMULPD       Y8, Y7, Y7; \
+	VADDPD 256(R11), Y8, Y8; \
+	VADDPD 288(R11), Y9, Y9; \
+	VADDPD 320(R11), Y10, Y10; \
+	VADDPD 352(R11), Y11, Y11; \
+	VADDPD 384(R11), Y12, Y12; \
+	VADDPD 416(R11), Y13, Y13; \
+	VADDPD 448(R11), Y14, Y14; \
+	VADDPD 480(R11), Y15, Y15; \
+	DECQ R12; \
+	JNZ  rows16; \
+scale16: \
+	VMULPD BMOM_SCALE(SP), Y0, Y0; \
+	VMULPD BMOM_SCALE(SP), Y1, Y1; \
+	VMULPD BMOM_SCALE(SP), Y2, Y2; \
+	VMULPD BMOM_SCALE(SP), Y3, Y3; \
+	VMULPD BMOM_SCALE(SP), Y4, Y4; \
+	VMULPD BMOM_SCALE(SP), Y5, Y5; \
+	VMULPD BMOM_SCALE(SP), Y6, Y6; \
+	VMULPD BMOM_SCALE(SP), Y7, Y7; \
+	VMULPD BMOM_SCALE(SP), Y8, Y8; \
+	VMULPD BMOM_SCALE(SP), Y9, Y9; \
+	VMULPD BMOM_SCALE(SP), Y10, Y10; \
+	VMULPD BMOM_SCALE(SP), Y11, Y11; \
+	VMULPD BMOM_SCALE(SP), Y12, Y12; \
+	VMULPD BMOM_SCALE(SP), Y13, Y13; \
+	VMULPD BMOM_SCALE(SP), Y14, Y14; \
+	VMULPD BMOM_SCALE(SP), Y15, Y15; \
+	VMOVUPD Y10, 0(SP); \
+	VMOVUPD Y11, 32(SP); \
+	VMOVUPD Y12, 64(SP); \
+	VMOVUPD Y13, 96(SP); \
+	VMOVUPD Y14, 128(SP); \
+	VMOVUPD Y15, 160(SP); \
+	BMOM_CONSTS64; \
+	BMOM_AT(STEP, WDS, MOM_STU64, 0, Y0, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 32, Y1, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 64, Y2, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 96, Y3, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 128, Y4, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 160, Y5, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 192, Y6, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 224, Y7, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 256, Y8, Y10); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 288, Y9, Y10); \
+	BMOM_SPILLED(STEP, WDS, MOM_STU64, 0, 320, Y0, Y10); \
+	BMOM_SPILLED(STEP, WDS, MOM_STU64, 32, 352, Y1, Y10); \
+	BMOM_SPILLED(STEP, WDS, MOM_STU64, 64, 384, Y2, Y10); \
+	BMOM_SPILLED(STEP, WDS, MOM_STU64, 96, 416, Y3, Y10); \
+	BMOM_SPILLED(STEP, WDS, MOM_STU64, 128, 448, Y4, Y10); \
+	BMOM_SPILLED(STEP, WDS, MOM_STU64, 160, 480, Y5, Y10); \
+	ADDQ $512, BX; \
+	CMPQ BX, R8; \
+	JB   by16; \
+by4: \
+	LEAQ 128(BX), AX; \
+	CMPQ AX, R9; \
+	JA   by1; \
+	LEAQ (DI)(BX*1), R11; \
+	VMOVUPD 0(R11), Y0; \
+	VMOVUPD 32(R11), Y1; \
+	VMOVUPD 64(R11), Y2; \
+	VMOVUPD 96(R11), Y3; \
+	MOVQ CX, R12; \
+	DECQ R12; \
+	JZ   scale4; \
+rows4: \
+	ADDQ R13, R11; \
+	VADDPD 0(R11), Y0, Y0; \
+	VADDPD 32(R11), Y1, Y1; \
+	VADDPD 64(R11), Y2, Y2; \
+	VADDPD 96(R11), Y3, Y3; \
+	DECQ R12; \
+	JNZ  rows4; \
+scale4: \
+	VMULPD BMOM_SCALE(SP), Y0, Y0; \
+	VMULPD BMOM_SCALE(SP), Y1, Y1; \
+	VMULPD BMOM_SCALE(SP), Y2, Y2; \
+	VMULPD BMOM_SCALE(SP), Y3, Y3; \
 	BMOM_AT(STEP, WDS, MOM_STU64, 0, Y0, Y8); \
 	BMOM_AT(STEP, WDS, MOM_STU64, 32, Y1, Y9); \
 	BMOM_AT(STEP, WDS, MOM_STU64, 64, Y2, Y8); \
 	BMOM_AT(STEP, WDS, MOM_STU64, 96, Y3, Y9); \
-	BMOM_AT(STEP, WDS, MOM_STU64, 128, Y4, Y8); \
-	BMOM_AT(STEP, WDS, MOM_STU64, 160, Y5, Y9); \
-	BMOM_AT(STEP, WDS, MOM_STU64, 192, Y6, Y8); \
-	BMOM_AT(STEP, WDS, MOM_STU64, 224, Y7, Y9); \
-	ADDQ $256, BX; \
-	CMPQ BX, R8; \
-	JB   by8; \
+	ADDQ $128, BX; \
+	JMP  by4; \
 by1: \
-	CMPQ    BX, R9; \
-	JAE     tail; \
-	LEAQ    (DI)(BX*1), R11; \
+	CMPQ BX, R9; \
+	JAE  tail; \
+	LEAQ (DI)(BX*1), R11; \
 	VMOVUPD (R11), Y0; \
-	MOVQ    CX, R12; \
-	DECQ    R12; \
-	JZ      scale1; \
+	MOVQ CX, R12; \
+	DECQ R12; \
+	JZ   scale1; \
 rows1: \
-	ADDQ   R13, R11; \
+	ADDQ R13, R11; \
 	VADDPD (R11), Y0, Y0; \
-	DECQ   R12; \
-	JNZ    rows1; \
+	DECQ R12; \
+	JNZ  rows1; \
 scale1: \
-	VBROADCASTSD scale+72(FP), Y8; \
-	VMULPD       Y8, Y0, Y0; \
+	VMULPD BMOM_SCALE(SP), Y0, Y0; \
 	BMOM_AT(STEP, WDS, MOM_STU64, 0, Y0, Y8); \
 	ADDQ $32, BX; \
 	JMP  by1; \
 tail: \
-	TESTQ      R10, R10; \
-	JZ         done; \
-	LEAQ       (DI)(BX*1), R11; \
+	TESTQ R10, R10; \
+	JZ    done; \
+	MOM_MASK64(R10); \
+	LEAQ (DI)(BX*1), R11; \
 	VMASKMOVPD (R11), Y10, Y0; \
-	MOVQ       CX, R12; \
-	DECQ       R12; \
-	JZ         scalet; \
+	MOVQ CX, R12; \
+	DECQ R12; \
+	JZ   scalet; \
 rowst: \
-	ADDQ       R13, R11; \
+	ADDQ R13, R11; \
 	VMASKMOVPD (R11), Y10, Y1; \
-	VADDPD     Y1, Y0, Y0; \
-	DECQ       R12; \
-	JNZ        rowst; \
+	VADDPD Y1, Y0, Y0; \
+	DECQ R12; \
+	JNZ  rowst; \
 scalet: \
-	VBROADCASTSD scale+72(FP), Y8; \
-	VMULPD       Y8, Y0, Y0; \
-	VMASKMOVPD   (SI)(BX*1), Y10, Y2; \
+	VMULPD BMOM_SCALE(SP), Y0, Y0; \
+	VMASKMOVPD (SI)(BX*1), Y10, Y2; \
 	VLD; \
 	STEP(WDS, MOM_STM64, MOM_RELOADP64, Y0, Y2, Y3, (SI)(BX*1), (DX)(BX*1), Y0, Y8); \
 done: \
@@ -618,10 +788,11 @@ TEXT ·momentumStep64AVX2(SB), NOSPLIT, $0-120
 // Requires: AVX, AVX2, FMA3
 // Registers: SI = &p[0], DX = &v[0] (untouched when Mu == 0),
 // DI = &rows[0], CX = m, R13 = n*4 (row stride), R11 = row pointer,
-// R12 = rows left, BX = byte offset of the tile, R8/R9/R10 as in
-// momentumStep32AVX2, AX = variant; Y0-Y7 = the column sums of a tile of
-// 64 columns, then d and s; Y8 = scale, then c*d and v' with Y9.
-TEXT ·batchMomentumStep32AVX2(SB), NOSPLIT, $0-100
+// R12 = rows left, BX = byte offset of the tile, R8 = byte end of the
+// 16-vector tiles, R9/R10 as in momentumStep32AVX2, AX = variant, then
+// scratch; Y0-Y15 = the column sums of a 16-vector tile (128 columns),
+// then as in the BatchMomentumStep comment above.
+TEXT ·batchMomentumStep32AVX2(SB), NOSPLIT, $224-100
 	MOVQ         rows_len+56(FP), AX
 	MOVQ         p_len+8(FP), CX
 	XORL         DX, DX
@@ -634,40 +805,37 @@ TEXT ·batchMomentumStep32AVX2(SB), NOSPLIT, $0-100
 	ANDQ         $-8, R9
 	SHLQ         $2, R9               // bytes in whole vectors
 	MOVQ         CX, R8
-	ANDQ         $-64, R8
-	SHLQ         $2, R8               // bytes in 8-vector tiles
+	ANDQ         $-128, R8
+	SHLQ         $2, R8               // bytes in 16-vector tiles
 	MOVQ         AX, CX               // CX = m
 	MOVQ         p_base+0(FP), SI
 	MOVQ         v_base+24(FP), DX
 	MOVQ         rows_base+48(FP), DI
-	VBROADCASTSS negLR+76(FP), Y14
-	VBROADCASTSS mu+80(FP), Y13
-	VBROADCASTSS c+84(FP), Y12
-	VBROADCASTSS wd+88(FP), Y11
-	VBROADCASTSS sign+92(FP), Y15
+	VBROADCASTSS scale+72(FP), Y0
+	VMOVUPS      Y0, BMOM_SCALE(SP)
+	BMOM_CONSTS32
 	MOVL         variant+96(FP), AX
-	MOM_MASK32(R10)
 	XORQ         BX, BX
 	MOM_DISPATCH(b32v0, b32v1, b32v2, b32v3, b32v4, b32v5, b32v6, b32v7, b32v8, b32v9)
 
-	BMOMSTEP32_RUN(MOM0_32, MOM_NOWD, MOM_NONE, b32v0, b32v0by8, b32v0rows8, b32v0scale8, b32v0by1, b32v0rows1, b32v0scale1, b32v0tail, b32v0rowst, b32v0scalet, b32v0done)
-	BMOMSTEP32_RUN(MOM1_32, MOM_NOWD, MOM_NONE, b32v1, b32v1by8, b32v1rows8, b32v1scale8, b32v1by1, b32v1rows1, b32v1scale1, b32v1tail, b32v1rowst, b32v1scalet, b32v1done)
-	BMOMSTEP32_RUN(MOM2_32, MOM_NOWD, MOM_NONE, b32v2, b32v2by8, b32v2rows8, b32v2scale8, b32v2by1, b32v2rows1, b32v2scale1, b32v2tail, b32v2rowst, b32v2scalet, b32v2done)
-	BMOMSTEP32_RUN(MOM3_32, MOM_NOWD, MOM_LDV32, b32v3, b32v3by8, b32v3rows8, b32v3scale8, b32v3by1, b32v3rows1, b32v3scale1, b32v3tail, b32v3rowst, b32v3scalet, b32v3done)
-	BMOMSTEP32_RUN(MOM4_32, MOM_NOWD, MOM_LDV32, b32v4, b32v4by8, b32v4rows8, b32v4scale8, b32v4by1, b32v4rows1, b32v4scale1, b32v4tail, b32v4rowst, b32v4scalet, b32v4done)
-	BMOMSTEP32_RUN(MOM0_32, MOM_WD32, MOM_NONE, b32v5, b32v5by8, b32v5rows8, b32v5scale8, b32v5by1, b32v5rows1, b32v5scale1, b32v5tail, b32v5rowst, b32v5scalet, b32v5done)
-	BMOMSTEP32_RUN(MOM1_32, MOM_WD32, MOM_NONE, b32v6, b32v6by8, b32v6rows8, b32v6scale8, b32v6by1, b32v6rows1, b32v6scale1, b32v6tail, b32v6rowst, b32v6scalet, b32v6done)
-	BMOMSTEP32_RUN(MOM2_32, MOM_WD32, MOM_NONE, b32v7, b32v7by8, b32v7rows8, b32v7scale8, b32v7by1, b32v7rows1, b32v7scale1, b32v7tail, b32v7rowst, b32v7scalet, b32v7done)
-	BMOMSTEP32_RUN(MOM3_32, MOM_WD32, MOM_LDV32, b32v8, b32v8by8, b32v8rows8, b32v8scale8, b32v8by1, b32v8rows1, b32v8scale1, b32v8tail, b32v8rowst, b32v8scalet, b32v8done)
-	BMOMSTEP32_RUN(MOM4_32, MOM_WD32, MOM_LDV32, b32v9, b32v9by8, b32v9rows8, b32v9scale8, b32v9by1, b32v9rows1, b32v9scale1, b32v9tail, b32v9rowst, b32v9scalet, b32v9done)
+	BMOMSTEP32_RUN(MOM0_32, MOM_NOWD, MOM_NONE, b32v0, b32v0by16, b32v0rows16, b32v0scale16, b32v0by4, b32v0rows4, b32v0scale4, b32v0by1, b32v0rows1, b32v0scale1, b32v0tail, b32v0rowst, b32v0scalet, b32v0done)
+	BMOMSTEP32_RUN(MOM1_32, MOM_NOWD, MOM_NONE, b32v1, b32v1by16, b32v1rows16, b32v1scale16, b32v1by4, b32v1rows4, b32v1scale4, b32v1by1, b32v1rows1, b32v1scale1, b32v1tail, b32v1rowst, b32v1scalet, b32v1done)
+	BMOMSTEP32_RUN(MOM2_32, MOM_NOWD, MOM_NONE, b32v2, b32v2by16, b32v2rows16, b32v2scale16, b32v2by4, b32v2rows4, b32v2scale4, b32v2by1, b32v2rows1, b32v2scale1, b32v2tail, b32v2rowst, b32v2scalet, b32v2done)
+	BMOMSTEP32_RUN(MOM3_32, MOM_NOWD, MOM_LDV32, b32v3, b32v3by16, b32v3rows16, b32v3scale16, b32v3by4, b32v3rows4, b32v3scale4, b32v3by1, b32v3rows1, b32v3scale1, b32v3tail, b32v3rowst, b32v3scalet, b32v3done)
+	BMOMSTEP32_RUN(MOM4_32, MOM_NOWD, MOM_LDV32, b32v4, b32v4by16, b32v4rows16, b32v4scale16, b32v4by4, b32v4rows4, b32v4scale4, b32v4by1, b32v4rows1, b32v4scale1, b32v4tail, b32v4rowst, b32v4scalet, b32v4done)
+	BMOMSTEP32_RUN(MOM0_32, MOM_WD32, MOM_NONE, b32v5, b32v5by16, b32v5rows16, b32v5scale16, b32v5by4, b32v5rows4, b32v5scale4, b32v5by1, b32v5rows1, b32v5scale1, b32v5tail, b32v5rowst, b32v5scalet, b32v5done)
+	BMOMSTEP32_RUN(MOM1_32, MOM_WD32, MOM_NONE, b32v6, b32v6by16, b32v6rows16, b32v6scale16, b32v6by4, b32v6rows4, b32v6scale4, b32v6by1, b32v6rows1, b32v6scale1, b32v6tail, b32v6rowst, b32v6scalet, b32v6done)
+	BMOMSTEP32_RUN(MOM2_32, MOM_WD32, MOM_NONE, b32v7, b32v7by16, b32v7rows16, b32v7scale16, b32v7by4, b32v7rows4, b32v7scale4, b32v7by1, b32v7rows1, b32v7scale1, b32v7tail, b32v7rowst, b32v7scalet, b32v7done)
+	BMOMSTEP32_RUN(MOM3_32, MOM_WD32, MOM_LDV32, b32v8, b32v8by16, b32v8rows16, b32v8scale16, b32v8by4, b32v8rows4, b32v8scale4, b32v8by1, b32v8rows1, b32v8scale1, b32v8tail, b32v8rowst, b32v8scalet, b32v8done)
+	BMOMSTEP32_RUN(MOM4_32, MOM_WD32, MOM_LDV32, b32v9, b32v9by16, b32v9rows16, b32v9scale16, b32v9by4, b32v9rows4, b32v9scale4, b32v9by1, b32v9rows1, b32v9scale1, b32v9tail, b32v9rowst, b32v9scalet, b32v9done)
 
 // func batchMomentumStep64AVX2(p, v, rows []float64, scale, negLR, mu, c, wd float64, sign, variant uint64)
 //
-// batchMomentumStep32AVX2 for float64 (tiles of 32 columns, 256 bytes).
+// batchMomentumStep32AVX2 for float64 (16-vector tiles of 64 columns).
 //
 // Requires: AVX, AVX2, FMA3
 // Registers: as batchMomentumStep32AVX2, with R13 = n*8.
-TEXT ·batchMomentumStep64AVX2(SB), NOSPLIT, $0-128
+TEXT ·batchMomentumStep64AVX2(SB), NOSPLIT, $224-128
 	MOVQ         rows_len+56(FP), AX
 	MOVQ         p_len+8(FP), CX
 	XORL         DX, DX
@@ -680,29 +848,26 @@ TEXT ·batchMomentumStep64AVX2(SB), NOSPLIT, $0-128
 	ANDQ         $-4, R9
 	SHLQ         $3, R9               // bytes in whole vectors
 	MOVQ         CX, R8
-	ANDQ         $-32, R8
-	SHLQ         $3, R8               // bytes in 8-vector tiles
+	ANDQ         $-64, R8
+	SHLQ         $3, R8               // bytes in 16-vector tiles
 	MOVQ         AX, CX               // CX = m
 	MOVQ         p_base+0(FP), SI
 	MOVQ         v_base+24(FP), DX
 	MOVQ         rows_base+48(FP), DI
-	VBROADCASTSD negLR+80(FP), Y14
-	VBROADCASTSD mu+88(FP), Y13
-	VBROADCASTSD c+96(FP), Y12
-	VBROADCASTSD wd+104(FP), Y11
-	VBROADCASTSD sign+112(FP), Y15
+	VBROADCASTSD scale+72(FP), Y0
+	VMOVUPD      Y0, BMOM_SCALE(SP)
+	BMOM_CONSTS64
 	MOVQ         variant+120(FP), AX
-	MOM_MASK64(R10)
 	XORQ         BX, BX
 	MOM_DISPATCH(b64v0, b64v1, b64v2, b64v3, b64v4, b64v5, b64v6, b64v7, b64v8, b64v9)
 
-	BMOMSTEP64_RUN(MOM0_64, MOM_NOWD, MOM_NONE, b64v0, b64v0by8, b64v0rows8, b64v0scale8, b64v0by1, b64v0rows1, b64v0scale1, b64v0tail, b64v0rowst, b64v0scalet, b64v0done)
-	BMOMSTEP64_RUN(MOM1_64, MOM_NOWD, MOM_NONE, b64v1, b64v1by8, b64v1rows8, b64v1scale8, b64v1by1, b64v1rows1, b64v1scale1, b64v1tail, b64v1rowst, b64v1scalet, b64v1done)
-	BMOMSTEP64_RUN(MOM2_64, MOM_NOWD, MOM_NONE, b64v2, b64v2by8, b64v2rows8, b64v2scale8, b64v2by1, b64v2rows1, b64v2scale1, b64v2tail, b64v2rowst, b64v2scalet, b64v2done)
-	BMOMSTEP64_RUN(MOM3_64, MOM_NOWD, MOM_LDV64, b64v3, b64v3by8, b64v3rows8, b64v3scale8, b64v3by1, b64v3rows1, b64v3scale1, b64v3tail, b64v3rowst, b64v3scalet, b64v3done)
-	BMOMSTEP64_RUN(MOM4_64, MOM_NOWD, MOM_LDV64, b64v4, b64v4by8, b64v4rows8, b64v4scale8, b64v4by1, b64v4rows1, b64v4scale1, b64v4tail, b64v4rowst, b64v4scalet, b64v4done)
-	BMOMSTEP64_RUN(MOM0_64, MOM_WD64, MOM_NONE, b64v5, b64v5by8, b64v5rows8, b64v5scale8, b64v5by1, b64v5rows1, b64v5scale1, b64v5tail, b64v5rowst, b64v5scalet, b64v5done)
-	BMOMSTEP64_RUN(MOM1_64, MOM_WD64, MOM_NONE, b64v6, b64v6by8, b64v6rows8, b64v6scale8, b64v6by1, b64v6rows1, b64v6scale1, b64v6tail, b64v6rowst, b64v6scalet, b64v6done)
-	BMOMSTEP64_RUN(MOM2_64, MOM_WD64, MOM_NONE, b64v7, b64v7by8, b64v7rows8, b64v7scale8, b64v7by1, b64v7rows1, b64v7scale1, b64v7tail, b64v7rowst, b64v7scalet, b64v7done)
-	BMOMSTEP64_RUN(MOM3_64, MOM_WD64, MOM_LDV64, b64v8, b64v8by8, b64v8rows8, b64v8scale8, b64v8by1, b64v8rows1, b64v8scale1, b64v8tail, b64v8rowst, b64v8scalet, b64v8done)
-	BMOMSTEP64_RUN(MOM4_64, MOM_WD64, MOM_LDV64, b64v9, b64v9by8, b64v9rows8, b64v9scale8, b64v9by1, b64v9rows1, b64v9scale1, b64v9tail, b64v9rowst, b64v9scalet, b64v9done)
+	BMOMSTEP64_RUN(MOM0_64, MOM_NOWD, MOM_NONE, b64v0, b64v0by16, b64v0rows16, b64v0scale16, b64v0by4, b64v0rows4, b64v0scale4, b64v0by1, b64v0rows1, b64v0scale1, b64v0tail, b64v0rowst, b64v0scalet, b64v0done)
+	BMOMSTEP64_RUN(MOM1_64, MOM_NOWD, MOM_NONE, b64v1, b64v1by16, b64v1rows16, b64v1scale16, b64v1by4, b64v1rows4, b64v1scale4, b64v1by1, b64v1rows1, b64v1scale1, b64v1tail, b64v1rowst, b64v1scalet, b64v1done)
+	BMOMSTEP64_RUN(MOM2_64, MOM_NOWD, MOM_NONE, b64v2, b64v2by16, b64v2rows16, b64v2scale16, b64v2by4, b64v2rows4, b64v2scale4, b64v2by1, b64v2rows1, b64v2scale1, b64v2tail, b64v2rowst, b64v2scalet, b64v2done)
+	BMOMSTEP64_RUN(MOM3_64, MOM_NOWD, MOM_LDV64, b64v3, b64v3by16, b64v3rows16, b64v3scale16, b64v3by4, b64v3rows4, b64v3scale4, b64v3by1, b64v3rows1, b64v3scale1, b64v3tail, b64v3rowst, b64v3scalet, b64v3done)
+	BMOMSTEP64_RUN(MOM4_64, MOM_NOWD, MOM_LDV64, b64v4, b64v4by16, b64v4rows16, b64v4scale16, b64v4by4, b64v4rows4, b64v4scale4, b64v4by1, b64v4rows1, b64v4scale1, b64v4tail, b64v4rowst, b64v4scalet, b64v4done)
+	BMOMSTEP64_RUN(MOM0_64, MOM_WD64, MOM_NONE, b64v5, b64v5by16, b64v5rows16, b64v5scale16, b64v5by4, b64v5rows4, b64v5scale4, b64v5by1, b64v5rows1, b64v5scale1, b64v5tail, b64v5rowst, b64v5scalet, b64v5done)
+	BMOMSTEP64_RUN(MOM1_64, MOM_WD64, MOM_NONE, b64v6, b64v6by16, b64v6rows16, b64v6scale16, b64v6by4, b64v6rows4, b64v6scale4, b64v6by1, b64v6rows1, b64v6scale1, b64v6tail, b64v6rowst, b64v6scalet, b64v6done)
+	BMOMSTEP64_RUN(MOM2_64, MOM_WD64, MOM_NONE, b64v7, b64v7by16, b64v7rows16, b64v7scale16, b64v7by4, b64v7rows4, b64v7scale4, b64v7by1, b64v7rows1, b64v7scale1, b64v7tail, b64v7rowst, b64v7scalet, b64v7done)
+	BMOMSTEP64_RUN(MOM3_64, MOM_WD64, MOM_LDV64, b64v8, b64v8by16, b64v8rows16, b64v8scale16, b64v8by4, b64v8rows4, b64v8scale4, b64v8by1, b64v8rows1, b64v8scale1, b64v8tail, b64v8rowst, b64v8scalet, b64v8done)
+	BMOMSTEP64_RUN(MOM4_64, MOM_WD64, MOM_LDV64, b64v9, b64v9by16, b64v9rows16, b64v9scale16, b64v9by4, b64v9rows4, b64v9scale4, b64v9by1, b64v9rows1, b64v9scale1, b64v9tail, b64v9rowst, b64v9scalet, b64v9done)
