@@ -675,14 +675,14 @@ dot64_reduce: // the combining tree, h = 16, 8, ..., 1
 // lines also keeps the column sums fast when the row stride is a multiple
 // of 4 KiB (every row then maps to the same L1 sets, which defeats the
 // hardware prefetcher: wide tiles give each L2 request more bytes).
-// Columns left over go through tiles of 32 (4 ymm), the last 1..31 with
-// masked loads and stores.
+// Columns left over go through a tile of 64 (8 ymm), tiles of 32 (4 ymm),
+// and the last 1..31 with masked loads and stores.
 // Requires: AVX, AVX2
 // Registers: SI = &src[i] (row 0 of the tile), DI = &dst[i], CX = columns
 // left, R8 = row stride in bytes (4n), R9 = m, R10 = &src[r*n+i],
 // R11 = rows left. Wide tile: Y0-Y15 = column sums, scale broadcast in the
-// 32-byte frame at (SP). Narrow and masked tiles: Y0-Y3 = column sums,
-// Y4-Y7 = lane masks, Y8-Y11 = masked rows, Y15 = scale.
+// 32-byte frame at (SP). Narrower tiles: Y0-Y7 or Y0-Y3 = column sums,
+// Y15 = scale; masked tile: Y4-Y7 = lane masks, Y8-Y11 = masked rows.
 TEXT ·sumRows32AVX2(SB), NOSPLIT, $32-56
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         dst_len+8(FP), CX
@@ -698,7 +698,7 @@ TEXT ·sumRows32AVX2(SB), NOSPLIT, $32-56
 	JZ           sumRows32_zero
 	VMOVUPS      Y15, (SP)
 	CMPQ         CX, $128
-	JB           sumRows32_by32
+	JB           sumRows32_by64
 
 sumRows32_by128:
 	VMOVUPS 0(SI), Y0           // s = src[i], row 0
@@ -781,7 +781,57 @@ sumRows32_by128_store:
 	SUBQ    $128, CX
 	CMPQ    CX, $128
 	JAE     sumRows32_by128
-	VMOVUPS (SP), Y15
+	VMOVUPS (SP), Y15 // the scale, for the narrower tiles
+
+sumRows32_by64: // at most once: 8 accumulators
+	CMPQ    CX, $64
+	JB      sumRows32_by32
+	VMOVUPS 0(SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VMOVUPS 128(SI), Y4
+	VMOVUPS 160(SI), Y5
+	VMOVUPS 192(SI), Y6
+	VMOVUPS 224(SI), Y7
+	LEAQ    (SI)(R8*1), R10
+	LEAQ    -1(R9), R11
+	TESTQ   R11, R11
+	JZ      sumRows32_by64_store
+
+sumRows32_by64_row:
+	VADDPS 0(R10), Y0, Y0
+	VADDPS 32(R10), Y1, Y1
+	VADDPS 64(R10), Y2, Y2
+	VADDPS 96(R10), Y3, Y3
+	VADDPS 128(R10), Y4, Y4
+	VADDPS 160(R10), Y5, Y5
+	VADDPS 192(R10), Y6, Y6
+	VADDPS 224(R10), Y7, Y7
+	ADDQ   R8, R10
+	DECQ   R11
+	JNZ    sumRows32_by64_row
+
+sumRows32_by64_store:
+	VMULPS Y15, Y0, Y0
+	VMULPS Y15, Y1, Y1
+	VMULPS Y15, Y2, Y2
+	VMULPS Y15, Y3, Y3
+	VMULPS Y15, Y4, Y4
+	VMULPS Y15, Y5, Y5
+	VMULPS Y15, Y6, Y6
+	VMULPS Y15, Y7, Y7
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	ADDQ    $256, SI
+	ADDQ    $256, DI
+	SUBQ    $64, CX
 
 sumRows32_by32:
 	CMPQ    CX, $32
@@ -893,13 +943,13 @@ sumRows32_done:
 //	}
 //
 // Register-blocked like sumRows32AVX2: tiles of 64 columns (16 ymm), then
-// 16 (4 ymm), the last 1..15 masked.
+// one of 32 (8 ymm), tiles of 16 (4 ymm), the last 1..15 masked.
 // Requires: AVX, AVX2
 // Registers: SI = &src[i] (row 0 of the tile), DI = &dst[i], CX = columns
 // left, R8 = row stride in bytes (8n), R9 = m, R10 = &src[r*n+i],
 // R11 = rows left. Wide tile: Y0-Y15 = column sums, scale broadcast in the
-// 32-byte frame at (SP). Narrow and masked tiles: Y0-Y3 = column sums,
-// Y4-Y7 = lane masks, Y8-Y11 = masked rows, Y15 = scale.
+// 32-byte frame at (SP). Narrower tiles: Y0-Y7 or Y0-Y3 = column sums,
+// Y15 = scale; masked tile: Y4-Y7 = lane masks, Y8-Y11 = masked rows.
 TEXT ·sumRows64AVX2(SB), NOSPLIT, $32-56
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         dst_len+8(FP), CX
@@ -915,7 +965,7 @@ TEXT ·sumRows64AVX2(SB), NOSPLIT, $32-56
 	JZ           sumRows64_zero
 	VMOVUPD      Y15, (SP)
 	CMPQ         CX, $64
-	JB           sumRows64_by16
+	JB           sumRows64_by32
 
 sumRows64_by64:
 	VMOVUPD 0(SI), Y0           // s = src[i], row 0
@@ -998,7 +1048,57 @@ sumRows64_by64_store:
 	SUBQ    $64, CX
 	CMPQ    CX, $64
 	JAE     sumRows64_by64
-	VMOVUPD (SP), Y15
+	VMOVUPD (SP), Y15 // the scale, for the narrower tiles
+
+sumRows64_by32: // at most once: 8 accumulators
+	CMPQ    CX, $32
+	JB      sumRows64_by16
+	VMOVUPD 0(SI), Y0
+	VMOVUPD 32(SI), Y1
+	VMOVUPD 64(SI), Y2
+	VMOVUPD 96(SI), Y3
+	VMOVUPD 128(SI), Y4
+	VMOVUPD 160(SI), Y5
+	VMOVUPD 192(SI), Y6
+	VMOVUPD 224(SI), Y7
+	LEAQ    (SI)(R8*1), R10
+	LEAQ    -1(R9), R11
+	TESTQ   R11, R11
+	JZ      sumRows64_by32_store
+
+sumRows64_by32_row:
+	VADDPD 0(R10), Y0, Y0
+	VADDPD 32(R10), Y1, Y1
+	VADDPD 64(R10), Y2, Y2
+	VADDPD 96(R10), Y3, Y3
+	VADDPD 128(R10), Y4, Y4
+	VADDPD 160(R10), Y5, Y5
+	VADDPD 192(R10), Y6, Y6
+	VADDPD 224(R10), Y7, Y7
+	ADDQ   R8, R10
+	DECQ   R11
+	JNZ    sumRows64_by32_row
+
+sumRows64_by32_store:
+	VMULPD Y15, Y0, Y0
+	VMULPD Y15, Y1, Y1
+	VMULPD Y15, Y2, Y2
+	VMULPD Y15, Y3, Y3
+	VMULPD Y15, Y4, Y4
+	VMULPD Y15, Y5, Y5
+	VMULPD Y15, Y6, Y6
+	VMULPD Y15, Y7, Y7
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VMOVUPD Y4, 128(DI)
+	VMOVUPD Y5, 160(DI)
+	VMOVUPD Y6, 192(DI)
+	VMOVUPD Y7, 224(DI)
+	ADDQ    $256, SI
+	ADDQ    $256, DI
+	SUBQ    $32, CX
 
 sumRows64_by16:
 	CMPQ    CX, $16
