@@ -216,3 +216,54 @@ func FuzzReadCheckpoint(f *testing.F) {
 		}
 	})
 }
+
+// TestResumeAfterCancel interrupts a run mid-epoch through its context;
+// Train leaves a checkpoint, and the resumed run ends on the same bits as
+// an uninterrupted one.
+func TestResumeAfterCancel(t *testing.T) {
+	x, y := linearData[float64](300, 7, 0.3, 22)
+	prob, _ := NewLeastSquares(x, y, 7)
+	h := Hyper{LR: 0.02, Momentum: 0.8, Nesterov: true}
+	cfg := Config{Epochs: 3, BatchSize: 16, Seed: 8, Schedule: Exponential(1, 0.99)}
+
+	p1 := make([]float64, 7)
+	o1, _ := NewOptimizer[float64](7, h)
+	if _, err := Train(context.Background(), prob, p1, o1, cfg); err != nil {
+		t.Fatal(err)
+	}
+
+	path := filepath.Join(t.TempDir(), "run.ckpt")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p2 := make([]float64, 7)
+	o2, _ := NewOptimizer[float64](7, h)
+	first := cfg
+	first.CheckpointPath, first.LogEvery = path, 1
+	first.Progress = func(p Progress) {
+		if p.Step == 30 { // epoch 1, batch 11 of 19
+			cancel()
+		}
+	}
+	if _, err := Train(ctx, prob, p2, o2, first); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	ck, err := LoadCheckpoint[float64](path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ck.Steps != 30 || ck.Sampler != (SamplerState{Epoch: 1, Pos: 11}) {
+		t.Fatalf("checkpoint at step %d, sampler %+v; want 30 and epoch 1 batch 11", ck.Steps, ck.Sampler)
+	}
+	p3 := make([]float64, 7)
+	o3, _ := NewOptimizer[float64](7, h)
+	rest := cfg
+	if err := ck.Restore(p3, o3, &rest); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Train(context.Background(), prob, p3, o3, rest); err != nil {
+		t.Fatal(err)
+	}
+	if i, ok := sameBits(p3, p1); !ok {
+		t.Errorf("resumed parameters differ at %d: %v vs %v", i, p3[i], p1[i])
+	}
+}

@@ -2,6 +2,7 @@ package sgd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -38,8 +39,8 @@ type Config struct {
 	// value is the beginning of epoch 0.
 	Start SamplerState
 	// CheckpointPath, if not empty, receives a checkpoint (SaveCheckpoint)
-	// every CheckpointEvery epochs (default 1) and when training stops
-	// early.
+	// every CheckpointEvery epochs (default 1), and when training stops
+	// early or the context ends (so an interrupted run can be resumed).
 	CheckpointPath  string
 	CheckpointEvery int
 	// MaxRows bounds the gradient rows held in memory at once (default:
@@ -224,7 +225,13 @@ func (t *trainer[F]) run(ctx context.Context) (History, error) {
 	for t.sampler.Epoch() < t.cfg.Epochs {
 		select {
 		case <-ctx.Done():
-			return t.finish(StopCanceled), ctx.Err()
+			err := ctx.Err()
+			if t.cfg.CheckpointPath != "" {
+				if cerr := t.checkpoint(); cerr != nil {
+					err = errors.Join(err, cerr)
+				}
+			}
+			return t.finish(StopCanceled), err
 		default:
 		}
 		batch := t.sampler.Next()
@@ -247,8 +254,8 @@ func (t *trainer[F]) run(ctx context.Context) (History, error) {
 			continue
 		}
 		stop, err := t.log()
-		if err == nil && epochEnd && t.cfg.CheckpointPath != "" &&
-			(t.epochsDone()%t.cfg.CheckpointEvery == 0 || stop != "") {
+		if err == nil && t.cfg.CheckpointPath != "" &&
+			(stop != "" || epochEnd && t.epochsDone()%t.cfg.CheckpointEvery == 0) {
 			err = t.checkpoint()
 		}
 		if stop != "" || err != nil {

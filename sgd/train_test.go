@@ -43,8 +43,10 @@ func TestTrainSoftmaxLearns(t *testing.T) {
 func trainRun(t *testing.T, workers int, path dispatch.Path, maxRows int) ([]float32, []float64, []float64, []float64) {
 	t.Helper()
 	ctx := context.Background()
-	x, labels := clusters[float32](4500, 101, 4, 0.5, 5)
-	sm, err := NewSoftmaxRegression(x, labels, 101, 4, 1e-3)
+	// 2600 examples: two loss chunks; 48 rows of 4x62 parameters: enough
+	// work per batch for the workers to split it.
+	x, labels := clusters[float32](2600, 61, 4, 0.5, 5)
+	sm, err := NewSoftmaxRegression(x, labels, 61, 4, 1e-3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +65,7 @@ func trainRun(t *testing.T, workers int, path dispatch.Path, maxRows int) ([]flo
 	if err != nil {
 		t.Fatal(err)
 	}
-	lx, ly := linearData[float64](3000, 33, 0.1, 6)
+	lx, ly := linearData[float64](2100, 33, 0.1, 6)
 	ls, _ := NewLeastSquares(lx, ly, 33)
 	if err := ls.OnPath(path); err != nil {
 		t.Fatal(err)
@@ -94,6 +96,7 @@ func trainRun(t *testing.T, workers int, path dispatch.Path, maxRows int) ([]flo
 // number of workers, on the kernel path, or on how many gradient rows are
 // held at once: parameters and every logged loss compare equal bit for bit.
 func TestTrainBitIdentical(t *testing.T) {
+	t.Logf("paths compared: %v (active %s)", dispatch.Available(), dispatch.Active())
 	ref32, refL32, ref64, refL64 := trainRun(t, 1, dispatch.Generic, 0)
 	if len(refL32) < 4 || !(refL32[len(refL32)-1] < refL32[0]) {
 		t.Fatalf("reference run did not learn: %v", refL32)
