@@ -106,3 +106,47 @@ func TestValidate(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestHeaders checks that every TEXT symbol of kernels_arm64.s has the
+// header the style asks for: a "// func name(" line with its Go signature
+// and a "// Requires: ASIMD" line in the comment block right above it,
+// and that every vector instruction written as a WORD is plain ASIMD (no
+// extension beyond the ARMv8.0 baseline that the neon path checks).
+func TestHeaders(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "kernels_arm64.s"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(src), "\n")
+	text := regexp.MustCompile(`^TEXT ·(\w+)\(SB\)`)
+	n := 0
+	for i, line := range lines {
+		m := text.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		n++
+		var block []string
+		for j := i - 1; j >= 0 && strings.HasPrefix(lines[j], "//"); j-- {
+			block = append(block, lines[j])
+		}
+		header := strings.Join(block, "\n")
+		if !strings.Contains(header, "// func "+m[1]+"(") {
+			t.Errorf("line %d: TEXT %s has no \"// func %s(...)\" header", i+1, m[1], m[1])
+		}
+		if !strings.Contains(header, "// Requires: ASIMD") {
+			t.Errorf("line %d: TEXT %s has no \"// Requires: ASIMD\" line", i+1, m[1])
+		}
+	}
+	if n != 14 {
+		t.Errorf("%d TEXT symbols in kernels_arm64.s, want 14 (7 kernels x float32/float64)", n)
+	}
+	allowed := map[string]bool{"fadd": true, "fmul": true, "fneg": true, "faddp": true}
+	for i, line := range lines {
+		if m := wordComment.FindStringSubmatch(line); m != nil {
+			if op := strings.Fields(m[2])[0]; !allowed[op] {
+				t.Errorf("line %d: WORD %q is not one of the ASIMD instructions the header promises", i+1, op)
+			}
+		}
+	}
+}
