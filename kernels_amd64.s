@@ -14,7 +14,11 @@
 //     combining tree) and SumRows (rows added in order, per column);
 //   - the last partial vector is read and written with VMASKMOVP[SD]: a
 //     lane outside the slice is neither loaded (it reads as +0) nor
-//     stored, and cannot fault.
+//     stored, and cannot fault;
+//   - Axpy, Axpby and Scale align their stores: when y (x for Scale) is
+//     not 32-byte aligned, the first vector is computed up front and
+//     stored last, over the elements the aligned loop also wrote (a
+//     misaligned store stream costs ~20% at L1 sizes).
 //
 // The callers (kernels_amd64.go) guarantee len(x) == len(y) > 0 and, for
 // SumRows, len(dst) > 0 with len(src) a multiple of len(dst).
@@ -59,12 +63,34 @@ GLOBL iota64<>(SB), RODATA|NOPTR, $32
 //
 // Requires: AVX, AVX2, FMA3
 // Registers: SI = &x[i], DI = &y[i], CX = elements left, Y15 = alpha,
-// Y0-Y7 = eight vectors of y (64 elements per iteration), Y14 = tail mask.
+// Y0-Y7 = eight vectors of y (64 elements per iteration), Y14 = tail mask,
+// R8 = &y[0] and Y13 = y[0:8] while the head store is deferred (else R8 = 0).
 TEXT ·axpy32AVX2(SB), NOSPLIT, $0-56
 	MOVQ         x_base+8(FP), SI
 	MOVQ         x_len+16(FP), CX
 	MOVQ         y_base+32(FP), DI
 	VBROADCASTSS alpha+0(FP), Y15
+	XORL         R8, R8           // no deferred head store
+	CMPQ         CX, $64
+	JB           axpy32_by8
+	MOVQ         DI, AX
+	ANDQ         $31, AX
+	JZ           axpy32_by64
+
+	// y is not 32-byte aligned: compute the head vector (elements 0..7)
+	// from the inputs now, start the loops at the first aligned element h,
+	// and store the head at the end. The loops also write elements h..7;
+	// the deferred store overwrites them with the head's values, which
+	// came from the original inputs (even when x and y are one slice).
+	VMOVUPS      (DI), Y13
+	VFMADD231PS  (SI), Y15, Y13
+	MOVQ         DI, R8
+	SUBQ         $32, AX
+	NEGQ         AX               // 32 - y%32 bytes: h elements, h >= 1
+	ADDQ         AX, SI
+	ADDQ         AX, DI
+	SHRQ         $2, AX
+	SUBQ         AX, CX
 	CMPQ         CX, $64
 	JB           axpy32_by8
 
@@ -120,6 +146,11 @@ axpy32_tail: // 0..7 elements left
 	VMASKMOVPS  Y0, Y14, (DI)
 
 axpy32_done:
+	TESTQ        R8, R8
+	JZ           axpy32_ret
+	VMOVUPS      Y13, (R8)    // the deferred head
+
+axpy32_ret:
 	VZEROUPPER
 	RET
 
@@ -129,12 +160,34 @@ axpy32_done:
 //
 // Requires: AVX, AVX2, FMA3
 // Registers: SI = &x[i], DI = &y[i], CX = elements left, Y15 = alpha,
-// Y0-Y7 = eight vectors of y (32 elements per iteration), Y14 = tail mask.
+// Y0-Y7 = eight vectors of y (32 elements per iteration), Y14 = tail mask,
+// R8 = &y[0] and Y13 = y[0:4] while the head store is deferred (else R8 = 0).
 TEXT ·axpy64AVX2(SB), NOSPLIT, $0-56
 	MOVQ         x_base+8(FP), SI
 	MOVQ         x_len+16(FP), CX
 	MOVQ         y_base+32(FP), DI
 	VBROADCASTSD alpha+0(FP), Y15
+	XORL         R8, R8           // no deferred head store
+	CMPQ         CX, $32
+	JB           axpy64_by4
+	MOVQ         DI, AX
+	ANDQ         $31, AX
+	JZ           axpy64_by32
+
+	// y is not 32-byte aligned: compute the head vector (elements 0..3)
+	// from the inputs now, start the loops at the first aligned element h,
+	// and store the head at the end. The loops also write elements h..3;
+	// the deferred store overwrites them with the head's values, which
+	// came from the original inputs (even when x and y are one slice).
+	VMOVUPD      (DI), Y13
+	VFMADD231PD  (SI), Y15, Y13
+	MOVQ         DI, R8
+	SUBQ         $32, AX
+	NEGQ         AX               // 32 - y%32 bytes: h elements, h >= 1
+	ADDQ         AX, SI
+	ADDQ         AX, DI
+	SHRQ         $3, AX
+	SUBQ         AX, CX
 	CMPQ         CX, $32
 	JB           axpy64_by4
 
@@ -190,6 +243,11 @@ axpy64_tail: // 0..3 elements left
 	VMASKMOVPD  Y0, Y14, (DI)
 
 axpy64_done:
+	TESTQ        R8, R8
+	JZ           axpy64_ret
+	VMOVUPD      Y13, (R8)    // the deferred head
+
+axpy64_ret:
 	VZEROUPPER
 	RET
 
@@ -203,13 +261,35 @@ axpy64_done:
 // Requires: AVX, AVX2, FMA3
 // Registers: SI = &x[i], DI = &y[i], CX = elements left, Y15 = alpha,
 // Y13 = beta, Y0-Y7 = beta*y then the result (64 elements per iteration),
-// Y14 = tail mask.
+// Y14 = tail mask, R8 = &y[0] and Y12 = y[0:8] while the head store is
+// deferred (else R8 = 0).
 TEXT ·axpby32AVX2(SB), NOSPLIT, $0-64
 	MOVQ         x_base+8(FP), SI
 	MOVQ         x_len+16(FP), CX
 	MOVQ         y_base+40(FP), DI
 	VBROADCASTSS alpha+0(FP), Y15
 	VBROADCASTSS beta+32(FP), Y13
+	XORL         R8, R8           // no deferred head store
+	CMPQ         CX, $64
+	JB           axpby32_by8
+	MOVQ         DI, AX
+	ANDQ         $31, AX
+	JZ           axpby32_by64
+
+	// y is not 32-byte aligned: compute the head vector (elements 0..7)
+	// from the inputs now, start the loops at the first aligned element h,
+	// and store the head at the end. The loops also write elements h..7;
+	// the deferred store overwrites them with the head's values, which
+	// came from the original inputs (even when x and y are one slice).
+	VMULPS       (DI), Y13, Y12
+	VFMADD231PS  (SI), Y15, Y12
+	MOVQ         DI, R8
+	SUBQ         $32, AX
+	NEGQ         AX               // 32 - y%32 bytes: h elements, h >= 1
+	ADDQ         AX, SI
+	ADDQ         AX, DI
+	SHRQ         $2, AX
+	SUBQ         AX, CX
 	CMPQ         CX, $64
 	JB           axpby32_by8
 
@@ -266,6 +346,11 @@ axpby32_tail: // 0..7 elements left
 	VMASKMOVPS  Y0, Y14, (DI)
 
 axpby32_done:
+	TESTQ        R8, R8
+	JZ           axpby32_ret
+	VMOVUPS      Y12, (R8)    // the deferred head
+
+axpby32_ret:
 	VZEROUPPER
 	RET
 
@@ -276,13 +361,35 @@ axpby32_done:
 // Requires: AVX, AVX2, FMA3
 // Registers: SI = &x[i], DI = &y[i], CX = elements left, Y15 = alpha,
 // Y13 = beta, Y0-Y7 = beta*y then the result (32 elements per iteration),
-// Y14 = tail mask.
+// Y14 = tail mask, R8 = &y[0] and Y12 = y[0:4] while the head store is
+// deferred (else R8 = 0).
 TEXT ·axpby64AVX2(SB), NOSPLIT, $0-64
 	MOVQ         x_base+8(FP), SI
 	MOVQ         x_len+16(FP), CX
 	MOVQ         y_base+40(FP), DI
 	VBROADCASTSD alpha+0(FP), Y15
 	VBROADCASTSD beta+32(FP), Y13
+	XORL         R8, R8           // no deferred head store
+	CMPQ         CX, $32
+	JB           axpby64_by4
+	MOVQ         DI, AX
+	ANDQ         $31, AX
+	JZ           axpby64_by32
+
+	// y is not 32-byte aligned: compute the head vector (elements 0..3)
+	// from the inputs now, start the loops at the first aligned element h,
+	// and store the head at the end. The loops also write elements h..3;
+	// the deferred store overwrites them with the head's values, which
+	// came from the original inputs (even when x and y are one slice).
+	VMULPD       (DI), Y13, Y12
+	VFMADD231PD  (SI), Y15, Y12
+	MOVQ         DI, R8
+	SUBQ         $32, AX
+	NEGQ         AX               // 32 - y%32 bytes: h elements, h >= 1
+	ADDQ         AX, SI
+	ADDQ         AX, DI
+	SHRQ         $3, AX
+	SUBQ         AX, CX
 	CMPQ         CX, $32
 	JB           axpby64_by4
 
@@ -339,6 +446,11 @@ axpby64_tail: // 0..3 elements left
 	VMASKMOVPD  Y0, Y14, (DI)
 
 axpby64_done:
+	TESTQ        R8, R8
+	JZ           axpby64_ret
+	VMOVUPD      Y12, (R8)    // the deferred head
+
+axpby64_ret:
 	VZEROUPPER
 	RET
 
@@ -351,11 +463,31 @@ axpby64_done:
 //
 // Requires: AVX, AVX2
 // Registers: DI = &x[i], CX = elements left, Y15 = alpha, Y0-Y7 = eight
-// vectors of the result (64 elements per iteration), Y14 = tail mask.
+// vectors of the result (64 elements per iteration), Y14 = tail mask,
+// R8 = &x[0] and Y13 = x[0:8] while the head store is deferred (else R8 = 0).
 TEXT ·scale32AVX2(SB), NOSPLIT, $0-32
 	MOVQ         x_base+8(FP), DI
 	MOVQ         x_len+16(FP), CX
 	VBROADCASTSS alpha+0(FP), Y15
+	XORL         R8, R8           // no deferred head store
+	CMPQ         CX, $64
+	JB           scale32_by8
+	MOVQ         DI, AX
+	ANDQ         $31, AX
+	JZ           scale32_by64
+
+	// x is not 32-byte aligned: compute the head vector (elements 0..7)
+	// from the inputs now, start the loops at the first aligned element h,
+	// and store the head at the end. The loops also write elements h..7;
+	// the deferred store overwrites them with the head's values, which
+	// came from the original x.
+	VMULPS       (DI), Y15, Y13
+	MOVQ         DI, R8
+	SUBQ         $32, AX
+	NEGQ         AX               // 32 - x%32 bytes: h elements, h >= 1
+	ADDQ         AX, DI
+	SHRQ         $2, AX
+	SUBQ         AX, CX
 	CMPQ         CX, $64
 	JB           scale32_by8
 
@@ -399,6 +531,11 @@ scale32_tail: // 0..7 elements left
 	VMASKMOVPS Y0, Y14, (DI)
 
 scale32_done:
+	TESTQ        R8, R8
+	JZ           scale32_ret
+	VMOVUPS      Y13, (R8)    // the deferred head
+
+scale32_ret:
 	VZEROUPPER
 	RET
 
@@ -408,11 +545,31 @@ scale32_done:
 //
 // Requires: AVX, AVX2
 // Registers: DI = &x[i], CX = elements left, Y15 = alpha, Y0-Y7 = eight
-// vectors of the result (32 elements per iteration), Y14 = tail mask.
+// vectors of the result (32 elements per iteration), Y14 = tail mask,
+// R8 = &x[0] and Y13 = x[0:4] while the head store is deferred (else R8 = 0).
 TEXT ·scale64AVX2(SB), NOSPLIT, $0-32
 	MOVQ         x_base+8(FP), DI
 	MOVQ         x_len+16(FP), CX
 	VBROADCASTSD alpha+0(FP), Y15
+	XORL         R8, R8           // no deferred head store
+	CMPQ         CX, $32
+	JB           scale64_by4
+	MOVQ         DI, AX
+	ANDQ         $31, AX
+	JZ           scale64_by32
+
+	// x is not 32-byte aligned: compute the head vector (elements 0..3)
+	// from the inputs now, start the loops at the first aligned element h,
+	// and store the head at the end. The loops also write elements h..3;
+	// the deferred store overwrites them with the head's values, which
+	// came from the original x.
+	VMULPD       (DI), Y15, Y13
+	MOVQ         DI, R8
+	SUBQ         $32, AX
+	NEGQ         AX               // 32 - x%32 bytes: h elements, h >= 1
+	ADDQ         AX, DI
+	SHRQ         $3, AX
+	SUBQ         AX, CX
 	CMPQ         CX, $32
 	JB           scale64_by4
 
@@ -456,6 +613,11 @@ scale64_tail: // 0..3 elements left
 	VMASKMOVPD Y0, Y14, (DI)
 
 scale64_done:
+	TESTQ        R8, R8
+	JZ           scale64_ret
+	VMOVUPD      Y13, (R8)    // the deferred head
+
+scale64_ret:
 	VZEROUPPER
 	RET
 
