@@ -213,14 +213,36 @@ GLOBL momIota64<>(SB), RODATA|NOPTR, $32
 #define BMOM_AT(STEP, WDS, ST, off, D, T) \
 	STEP(WDS, ST, MOM_NONE, D, off(SI)(BX*1), off(DX)(BX*1), off(SI)(BX*1), off(DX)(BX*1), D, T)
 
+// MOM_MASKED32/64: one step of MomentumStep on the first cnt (1..7 or
+// 1..3) elements at byte offset BX, through the lane mask Y10.
+#define MOM_MASKED32(STEP, WDS, VLD, cnt) \
+	MOM_MASK32(cnt); \
+	VMASKMOVPS (DI)(BX*1), Y10, Y0; \
+	VMASKMOVPS (SI)(BX*1), Y10, Y2; \
+	VLD; \
+	STEP(WDS, MOM_STM32, MOM_RELOADP32, Y0, Y2, Y3, (SI)(BX*1), (DX)(BX*1), Y0, Y8)
+
+#define MOM_MASKED64(STEP, WDS, VLD, cnt) \
+	MOM_MASK64(cnt); \
+	VMASKMOVPD (DI)(BX*1), Y10, Y0; \
+	VMASKMOVPD (SI)(BX*1), Y10, Y2; \
+	VLD; \
+	STEP(WDS, MOM_STM64, MOM_RELOADP64, Y0, Y2, Y3, (SI)(BX*1), (DX)(BX*1), Y0, Y8)
+
 // ---------------------------------------------------------------------------
 // MomentumStep
 
 // MOMSTEP32_RUN is the whole of momentumStep32AVX2 for one variant (STEP,
 // WDS; VLD loads v in the tail if the variant reads it), from BX = 0 to
 // the end; the labels are its own.
-#define MOMSTEP32_RUN(STEP, WDS, VLD, start, by8, by1, tail, done) \
+#define MOMSTEP32_RUN(STEP, WDS, VLD, start, body, by8, by1, tail, done) \
 start: \
+	TESTQ R11, R11; \
+	JZ    body; \
+	MOM_MASKED32(STEP, WDS, VLD, R11); \
+	MOVQ  R11, BX; \
+	SHLQ  $2, BX; \
+body: \
 	CMPQ BX, R8; \
 	JAE  by1; \
 by8: \
@@ -244,17 +266,20 @@ by1: \
 tail: \
 	TESTQ R10, R10; \
 	JZ    done; \
-	VMASKMOVPS (DI)(BX*1), Y10, Y0; \
-	VMASKMOVPS (SI)(BX*1), Y10, Y2; \
-	VLD; \
-	STEP(WDS, MOM_STM32, MOM_RELOADP32, Y0, Y2, Y3, (SI)(BX*1), (DX)(BX*1), Y0, Y8); \
+	MOM_MASKED32(STEP, WDS, VLD, R10); \
 done: \
 	VZEROUPPER; \
 	RET
 
 // MOMSTEP64_RUN is MOMSTEP32_RUN for float64.
-#define MOMSTEP64_RUN(STEP, WDS, VLD, start, by8, by1, tail, done) \
+#define MOMSTEP64_RUN(STEP, WDS, VLD, start, body, by8, by1, tail, done) \
 start: \
+	TESTQ R11, R11; \
+	JZ    body; \
+	MOM_MASKED64(STEP, WDS, VLD, R11); \
+	MOVQ  R11, BX; \
+	SHLQ  $3, BX; \
+body: \
 	CMPQ BX, R8; \
 	JAE  by1; \
 by8: \
@@ -278,10 +303,7 @@ by1: \
 tail: \
 	TESTQ R10, R10; \
 	JZ    done; \
-	VMASKMOVPD (DI)(BX*1), Y10, Y0; \
-	VMASKMOVPD (SI)(BX*1), Y10, Y2; \
-	VLD; \
-	STEP(WDS, MOM_STM64, MOM_RELOADP64, Y0, Y2, Y3, (SI)(BX*1), (DX)(BX*1), Y0, Y8); \
+	MOM_MASKED64(STEP, WDS, VLD, R10); \
 done: \
 	VZEROUPPER; \
 	RET
@@ -333,6 +355,7 @@ mom_dispatch_wd: \
 // BMOM_SCALE(SP) = scale broadcast to a vector.
 
 #define BMOM_SCALE 192
+#define BMOM_HEAD 224
 
 // BMOM_CONSTS32/64 broadcast the hyper-parameters into Y11-Y15.
 #define BMOM_CONSTS32 \
@@ -354,9 +377,58 @@ mom_dispatch_wd: \
 #define BMOM_SPILLED(STEP, WDS, ST, goff, off, D, T) \
 	STEP(WDS, ST, MOM_NONE, goff(SP), off(SI)(BX*1), off(DX)(BX*1), off(SI)(BX*1), off(DX)(BX*1), D, T)
 
+// BMOM_MASKED32/64: one step of BatchMomentumStep on the first cnt
+// columns at byte offset BX, through the lane mask Y10 (lanes outside
+// read as +0 from every row and are not stored); rowsl and scalel are
+// its labels.
+#define BMOM_MASKED32(STEP, WDS, VLD, cnt, rowsl, scalel) \
+	MOM_MASK32(cnt); \
+	LEAQ (DI)(BX*1), R11; \
+	VMASKMOVPS (R11), Y10, Y0; \
+	MOVQ CX, R12; \
+	DECQ R12; \
+	JZ   scalel; \
+rowsl: \
+	ADDQ R13, R11; \
+	VMASKMOVPS (R11), Y10, Y1; \
+	VADDPS Y1, Y0, Y0; \
+	DECQ R12; \
+	JNZ  rowsl; \
+scalel: \
+	VMULPS BMOM_SCALE(SP), Y0, Y0; \
+	VMASKMOVPS (SI)(BX*1), Y10, Y2; \
+	VLD; \
+	STEP(WDS, MOM_STM32, MOM_RELOADP32, Y0, Y2, Y3, (SI)(BX*1), (DX)(BX*1), Y0, Y8)
+
+#define BMOM_MASKED64(STEP, WDS, VLD, cnt, rowsl, scalel) \
+	MOM_MASK64(cnt); \
+	LEAQ (DI)(BX*1), R11; \
+	VMASKMOVPD (R11), Y10, Y0; \
+	MOVQ CX, R12; \
+	DECQ R12; \
+	JZ   scalel; \
+rowsl: \
+	ADDQ R13, R11; \
+	VMASKMOVPD (R11), Y10, Y1; \
+	VADDPD Y1, Y0, Y0; \
+	DECQ R12; \
+	JNZ  rowsl; \
+scalel: \
+	VMULPD BMOM_SCALE(SP), Y0, Y0; \
+	VMASKMOVPD (SI)(BX*1), Y10, Y2; \
+	VLD; \
+	STEP(WDS, MOM_STM64, MOM_RELOADP64, Y0, Y2, Y3, (SI)(BX*1), (DX)(BX*1), Y0, Y8)
+
 // BMOMSTEP32_RUN is the whole of batchMomentumStep32AVX2 for one variant.
-#define BMOMSTEP32_RUN(STEP, WDS, VLD, start, by16, rows16, scale16, by4, rows4, scale4, by1, rows1, scale1, tail, rowst, scalet, done) \
+#define BMOMSTEP32_RUN(STEP, WDS, VLD, start, rowsh, scaleh, body, by16, rows16, scale16, by4, rows4, scale4, by1, rows1, scale1, tail, rowst, scalet, done) \
 start: \
+	MOVQ  BMOM_HEAD(SP), AX; \
+	TESTQ AX, AX; \
+	JZ    body; \
+	BMOM_MASKED32(STEP, WDS, VLD, AX, rowsh, scaleh); \
+	MOVQ  BMOM_HEAD(SP), BX; \
+	SHLQ  $2, BX; \
+body: \
 	CMPQ BX, R8; \
 	JAE  by4; \
 by16: \
@@ -495,30 +567,21 @@ scale1: \
 tail: \
 	TESTQ R10, R10; \
 	JZ    done; \
-	MOM_MASK32(R10); \
-	LEAQ (DI)(BX*1), R11; \
-	VMASKMOVPS (R11), Y10, Y0; \
-	MOVQ CX, R12; \
-	DECQ R12; \
-	JZ   scalet; \
-rowst: \
-	ADDQ R13, R11; \
-	VMASKMOVPS (R11), Y10, Y1; \
-	VADDPS Y1, Y0, Y0; \
-	DECQ R12; \
-	JNZ  rowst; \
-scalet: \
-	VMULPS BMOM_SCALE(SP), Y0, Y0; \
-	VMASKMOVPS (SI)(BX*1), Y10, Y2; \
-	VLD; \
-	STEP(WDS, MOM_STM32, MOM_RELOADP32, Y0, Y2, Y3, (SI)(BX*1), (DX)(BX*1), Y0, Y8); \
+	BMOM_MASKED32(STEP, WDS, VLD, R10, rowst, scalet); \
 done: \
 	VZEROUPPER; \
 	RET
 
 // BMOMSTEP64_RUN is BMOMSTEP32_RUN for float64.
-#define BMOMSTEP64_RUN(STEP, WDS, VLD, start, by16, rows16, scale16, by4, rows4, scale4, by1, rows1, scale1, tail, rowst, scalet, done) \
+#define BMOMSTEP64_RUN(STEP, WDS, VLD, start, rowsh, scaleh, body, by16, rows16, scale16, by4, rows4, scale4, by1, rows1, scale1, tail, rowst, scalet, done) \
 start: \
+	MOVQ  BMOM_HEAD(SP), AX; \
+	TESTQ AX, AX; \
+	JZ    body; \
+	BMOM_MASKED64(STEP, WDS, VLD, AX, rowsh, scaleh); \
+	MOVQ  BMOM_HEAD(SP), BX; \
+	SHLQ  $3, BX; \
+body: \
 	CMPQ BX, R8; \
 	JAE  by4; \
 by16: \
@@ -657,23 +720,7 @@ scale1: \
 tail: \
 	TESTQ R10, R10; \
 	JZ    done; \
-	MOM_MASK64(R10); \
-	LEAQ (DI)(BX*1), R11; \
-	VMASKMOVPD (R11), Y10, Y0; \
-	MOVQ CX, R12; \
-	DECQ R12; \
-	JZ   scalet; \
-rowst: \
-	ADDQ R13, R11; \
-	VMASKMOVPD (R11), Y10, Y1; \
-	VADDPD Y1, Y0, Y0; \
-	DECQ R12; \
-	JNZ  rowst; \
-scalet: \
-	VMULPD BMOM_SCALE(SP), Y0, Y0; \
-	VMASKMOVPD (SI)(BX*1), Y10, Y2; \
-	VLD; \
-	STEP(WDS, MOM_STM64, MOM_RELOADP64, Y0, Y2, Y3, (SI)(BX*1), (DX)(BX*1), Y0, Y8); \
+	BMOM_MASKED64(STEP, WDS, VLD, R10, rowst, scalet); \
 done: \
 	VZEROUPPER; \
 	RET
@@ -711,28 +758,38 @@ TEXT ·momentumStep32AVX2(SB), NOSPLIT, $0-96
 	VBROADCASTSS wd+84(FP), Y11
 	VBROADCASTSS sign+88(FP), Y15
 	MOVL         variant+92(FP), AX
+	MOVQ         SI, R11
+	NEGQ         R11
+	ANDQ         $31, R11
+	SHRQ         $2, R11              // head: elements before p is 32-byte aligned
+	CMPQ         R11, CX
+	CMOVQHI      CX, R11              // (at most n)
+	SUBQ         R11, CX              // elements after the head
+	MOVQ         R11, BX
+	SHLQ         $2, BX               // BX = bytes in the head
 	MOVQ         CX, R10
 	ANDQ         $7, R10              // elements in the partial vector
 	MOVQ         CX, R9
 	ANDQ         $-8, R9
-	SHLQ         $2, R9               // bytes in whole vectors
+	SHLQ         $2, R9
+	ADDQ         BX, R9               // byte end of the whole vectors
 	MOVQ         CX, R8
 	ANDQ         $-64, R8
-	SHLQ         $2, R8               // bytes in 8-vector blocks
-	MOM_MASK32(R10)
+	SHLQ         $2, R8
+	ADDQ         BX, R8               // byte end of the 8-vector blocks
 	XORQ         BX, BX
 	MOM_DISPATCH(m32v0, m32v1, m32v2, m32v3, m32v4, m32v5, m32v6, m32v7, m32v8, m32v9)
 
-	MOMSTEP32_RUN(MOM0_32, MOM_NOWD, MOM_NONE, m32v0, m32v0by8, m32v0by1, m32v0tail, m32v0done)
-	MOMSTEP32_RUN(MOM1_32, MOM_NOWD, MOM_NONE, m32v1, m32v1by8, m32v1by1, m32v1tail, m32v1done)
-	MOMSTEP32_RUN(MOM2_32, MOM_NOWD, MOM_NONE, m32v2, m32v2by8, m32v2by1, m32v2tail, m32v2done)
-	MOMSTEP32_RUN(MOM3_32, MOM_NOWD, MOM_LDV32, m32v3, m32v3by8, m32v3by1, m32v3tail, m32v3done)
-	MOMSTEP32_RUN(MOM4_32, MOM_NOWD, MOM_LDV32, m32v4, m32v4by8, m32v4by1, m32v4tail, m32v4done)
-	MOMSTEP32_RUN(MOM0_32, MOM_WD32, MOM_NONE, m32v5, m32v5by8, m32v5by1, m32v5tail, m32v5done)
-	MOMSTEP32_RUN(MOM1_32, MOM_WD32, MOM_NONE, m32v6, m32v6by8, m32v6by1, m32v6tail, m32v6done)
-	MOMSTEP32_RUN(MOM2_32, MOM_WD32, MOM_NONE, m32v7, m32v7by8, m32v7by1, m32v7tail, m32v7done)
-	MOMSTEP32_RUN(MOM3_32, MOM_WD32, MOM_LDV32, m32v8, m32v8by8, m32v8by1, m32v8tail, m32v8done)
-	MOMSTEP32_RUN(MOM4_32, MOM_WD32, MOM_LDV32, m32v9, m32v9by8, m32v9by1, m32v9tail, m32v9done)
+	MOMSTEP32_RUN(MOM0_32, MOM_NOWD, MOM_NONE, m32v0, m32v0body, m32v0by8, m32v0by1, m32v0tail, m32v0done)
+	MOMSTEP32_RUN(MOM1_32, MOM_NOWD, MOM_NONE, m32v1, m32v1body, m32v1by8, m32v1by1, m32v1tail, m32v1done)
+	MOMSTEP32_RUN(MOM2_32, MOM_NOWD, MOM_NONE, m32v2, m32v2body, m32v2by8, m32v2by1, m32v2tail, m32v2done)
+	MOMSTEP32_RUN(MOM3_32, MOM_NOWD, MOM_LDV32, m32v3, m32v3body, m32v3by8, m32v3by1, m32v3tail, m32v3done)
+	MOMSTEP32_RUN(MOM4_32, MOM_NOWD, MOM_LDV32, m32v4, m32v4body, m32v4by8, m32v4by1, m32v4tail, m32v4done)
+	MOMSTEP32_RUN(MOM0_32, MOM_WD32, MOM_NONE, m32v5, m32v5body, m32v5by8, m32v5by1, m32v5tail, m32v5done)
+	MOMSTEP32_RUN(MOM1_32, MOM_WD32, MOM_NONE, m32v6, m32v6body, m32v6by8, m32v6by1, m32v6tail, m32v6done)
+	MOMSTEP32_RUN(MOM2_32, MOM_WD32, MOM_NONE, m32v7, m32v7body, m32v7by8, m32v7by1, m32v7tail, m32v7done)
+	MOMSTEP32_RUN(MOM3_32, MOM_WD32, MOM_LDV32, m32v8, m32v8body, m32v8by8, m32v8by1, m32v8tail, m32v8done)
+	MOMSTEP32_RUN(MOM4_32, MOM_WD32, MOM_LDV32, m32v9, m32v9body, m32v9by8, m32v9by1, m32v9tail, m32v9done)
 
 // func momentumStep64AVX2(p, g, v []float64, negLR, mu, c, wd float64, sign, variant uint64)
 //
@@ -752,28 +809,38 @@ TEXT ·momentumStep64AVX2(SB), NOSPLIT, $0-120
 	VBROADCASTSD wd+96(FP), Y11
 	VBROADCASTSD sign+104(FP), Y15
 	MOVQ         variant+112(FP), AX
+	MOVQ         SI, R11
+	NEGQ         R11
+	ANDQ         $31, R11
+	SHRQ         $3, R11              // head: elements before p is 32-byte aligned
+	CMPQ         R11, CX
+	CMOVQHI      CX, R11              // (at most n)
+	SUBQ         R11, CX              // elements after the head
+	MOVQ         R11, BX
+	SHLQ         $3, BX               // BX = bytes in the head
 	MOVQ         CX, R10
 	ANDQ         $3, R10              // elements in the partial vector
 	MOVQ         CX, R9
 	ANDQ         $-4, R9
-	SHLQ         $3, R9               // bytes in whole vectors
+	SHLQ         $3, R9
+	ADDQ         BX, R9               // byte end of the whole vectors
 	MOVQ         CX, R8
 	ANDQ         $-32, R8
-	SHLQ         $3, R8               // bytes in 8-vector blocks
-	MOM_MASK64(R10)
+	SHLQ         $3, R8
+	ADDQ         BX, R8               // byte end of the 8-vector blocks
 	XORQ         BX, BX
 	MOM_DISPATCH(m64v0, m64v1, m64v2, m64v3, m64v4, m64v5, m64v6, m64v7, m64v8, m64v9)
 
-	MOMSTEP64_RUN(MOM0_64, MOM_NOWD, MOM_NONE, m64v0, m64v0by8, m64v0by1, m64v0tail, m64v0done)
-	MOMSTEP64_RUN(MOM1_64, MOM_NOWD, MOM_NONE, m64v1, m64v1by8, m64v1by1, m64v1tail, m64v1done)
-	MOMSTEP64_RUN(MOM2_64, MOM_NOWD, MOM_NONE, m64v2, m64v2by8, m64v2by1, m64v2tail, m64v2done)
-	MOMSTEP64_RUN(MOM3_64, MOM_NOWD, MOM_LDV64, m64v3, m64v3by8, m64v3by1, m64v3tail, m64v3done)
-	MOMSTEP64_RUN(MOM4_64, MOM_NOWD, MOM_LDV64, m64v4, m64v4by8, m64v4by1, m64v4tail, m64v4done)
-	MOMSTEP64_RUN(MOM0_64, MOM_WD64, MOM_NONE, m64v5, m64v5by8, m64v5by1, m64v5tail, m64v5done)
-	MOMSTEP64_RUN(MOM1_64, MOM_WD64, MOM_NONE, m64v6, m64v6by8, m64v6by1, m64v6tail, m64v6done)
-	MOMSTEP64_RUN(MOM2_64, MOM_WD64, MOM_NONE, m64v7, m64v7by8, m64v7by1, m64v7tail, m64v7done)
-	MOMSTEP64_RUN(MOM3_64, MOM_WD64, MOM_LDV64, m64v8, m64v8by8, m64v8by1, m64v8tail, m64v8done)
-	MOMSTEP64_RUN(MOM4_64, MOM_WD64, MOM_LDV64, m64v9, m64v9by8, m64v9by1, m64v9tail, m64v9done)
+	MOMSTEP64_RUN(MOM0_64, MOM_NOWD, MOM_NONE, m64v0, m64v0body, m64v0by8, m64v0by1, m64v0tail, m64v0done)
+	MOMSTEP64_RUN(MOM1_64, MOM_NOWD, MOM_NONE, m64v1, m64v1body, m64v1by8, m64v1by1, m64v1tail, m64v1done)
+	MOMSTEP64_RUN(MOM2_64, MOM_NOWD, MOM_NONE, m64v2, m64v2body, m64v2by8, m64v2by1, m64v2tail, m64v2done)
+	MOMSTEP64_RUN(MOM3_64, MOM_NOWD, MOM_LDV64, m64v3, m64v3body, m64v3by8, m64v3by1, m64v3tail, m64v3done)
+	MOMSTEP64_RUN(MOM4_64, MOM_NOWD, MOM_LDV64, m64v4, m64v4body, m64v4by8, m64v4by1, m64v4tail, m64v4done)
+	MOMSTEP64_RUN(MOM0_64, MOM_WD64, MOM_NONE, m64v5, m64v5body, m64v5by8, m64v5by1, m64v5tail, m64v5done)
+	MOMSTEP64_RUN(MOM1_64, MOM_WD64, MOM_NONE, m64v6, m64v6body, m64v6by8, m64v6by1, m64v6tail, m64v6done)
+	MOMSTEP64_RUN(MOM2_64, MOM_WD64, MOM_NONE, m64v7, m64v7body, m64v7by8, m64v7by1, m64v7tail, m64v7done)
+	MOMSTEP64_RUN(MOM3_64, MOM_WD64, MOM_LDV64, m64v8, m64v8body, m64v8by8, m64v8by1, m64v8tail, m64v8done)
+	MOMSTEP64_RUN(MOM4_64, MOM_WD64, MOM_LDV64, m64v9, m64v9body, m64v9by8, m64v9by1, m64v9tail, m64v9done)
 
 // func batchMomentumStep32AVX2(p, v, rows []float32, scale, negLR, mu, c, wd float32, sign, variant uint32)
 //
@@ -792,25 +859,37 @@ TEXT ·momentumStep64AVX2(SB), NOSPLIT, $0-120
 // 16-vector tiles, R9/R10 as in momentumStep32AVX2, AX = variant, then
 // scratch; Y0-Y15 = the column sums of a 16-vector tile (128 columns),
 // then as in the BatchMomentumStep comment above.
-TEXT ·batchMomentumStep32AVX2(SB), NOSPLIT, $224-100
+TEXT ·batchMomentumStep32AVX2(SB), NOSPLIT, $232-100
 	MOVQ         rows_len+56(FP), AX
 	MOVQ         p_len+8(FP), CX
 	XORL         DX, DX
 	DIVQ         CX                   // AX = m
 	MOVQ         CX, R13
 	SHLQ         $2, R13              // row stride in bytes
+	MOVQ         rows_base+48(FP), DI
+	MOVQ         DI, R11
+	NEGQ         R11
+	ANDQ         $31, R11
+	SHRQ         $2, R11              // head: columns before rows is 32-byte aligned
+	CMPQ         R11, CX
+	CMOVQHI      CX, R11              // (at most n)
+	MOVQ         R11, BMOM_HEAD(SP)
+	SUBQ         R11, CX              // columns after the head
+	MOVQ         R11, BX
+	SHLQ         $2, BX               // BX = bytes in the head
 	MOVQ         CX, R10
 	ANDQ         $7, R10              // columns in the partial vector
 	MOVQ         CX, R9
 	ANDQ         $-8, R9
-	SHLQ         $2, R9               // bytes in whole vectors
+	SHLQ         $2, R9
+	ADDQ         BX, R9               // byte end of the whole vectors
 	MOVQ         CX, R8
 	ANDQ         $-128, R8
-	SHLQ         $2, R8               // bytes in 16-vector tiles
+	SHLQ         $2, R8
+	ADDQ         BX, R8               // byte end of the 16-vector tiles
 	MOVQ         AX, CX               // CX = m
 	MOVQ         p_base+0(FP), SI
 	MOVQ         v_base+24(FP), DX
-	MOVQ         rows_base+48(FP), DI
 	VBROADCASTSS scale+72(FP), Y0
 	VMOVUPS      Y0, BMOM_SCALE(SP)
 	BMOM_CONSTS32
@@ -818,16 +897,16 @@ TEXT ·batchMomentumStep32AVX2(SB), NOSPLIT, $224-100
 	XORQ         BX, BX
 	MOM_DISPATCH(b32v0, b32v1, b32v2, b32v3, b32v4, b32v5, b32v6, b32v7, b32v8, b32v9)
 
-	BMOMSTEP32_RUN(MOM0_32, MOM_NOWD, MOM_NONE, b32v0, b32v0by16, b32v0rows16, b32v0scale16, b32v0by4, b32v0rows4, b32v0scale4, b32v0by1, b32v0rows1, b32v0scale1, b32v0tail, b32v0rowst, b32v0scalet, b32v0done)
-	BMOMSTEP32_RUN(MOM1_32, MOM_NOWD, MOM_NONE, b32v1, b32v1by16, b32v1rows16, b32v1scale16, b32v1by4, b32v1rows4, b32v1scale4, b32v1by1, b32v1rows1, b32v1scale1, b32v1tail, b32v1rowst, b32v1scalet, b32v1done)
-	BMOMSTEP32_RUN(MOM2_32, MOM_NOWD, MOM_NONE, b32v2, b32v2by16, b32v2rows16, b32v2scale16, b32v2by4, b32v2rows4, b32v2scale4, b32v2by1, b32v2rows1, b32v2scale1, b32v2tail, b32v2rowst, b32v2scalet, b32v2done)
-	BMOMSTEP32_RUN(MOM3_32, MOM_NOWD, MOM_LDV32, b32v3, b32v3by16, b32v3rows16, b32v3scale16, b32v3by4, b32v3rows4, b32v3scale4, b32v3by1, b32v3rows1, b32v3scale1, b32v3tail, b32v3rowst, b32v3scalet, b32v3done)
-	BMOMSTEP32_RUN(MOM4_32, MOM_NOWD, MOM_LDV32, b32v4, b32v4by16, b32v4rows16, b32v4scale16, b32v4by4, b32v4rows4, b32v4scale4, b32v4by1, b32v4rows1, b32v4scale1, b32v4tail, b32v4rowst, b32v4scalet, b32v4done)
-	BMOMSTEP32_RUN(MOM0_32, MOM_WD32, MOM_NONE, b32v5, b32v5by16, b32v5rows16, b32v5scale16, b32v5by4, b32v5rows4, b32v5scale4, b32v5by1, b32v5rows1, b32v5scale1, b32v5tail, b32v5rowst, b32v5scalet, b32v5done)
-	BMOMSTEP32_RUN(MOM1_32, MOM_WD32, MOM_NONE, b32v6, b32v6by16, b32v6rows16, b32v6scale16, b32v6by4, b32v6rows4, b32v6scale4, b32v6by1, b32v6rows1, b32v6scale1, b32v6tail, b32v6rowst, b32v6scalet, b32v6done)
-	BMOMSTEP32_RUN(MOM2_32, MOM_WD32, MOM_NONE, b32v7, b32v7by16, b32v7rows16, b32v7scale16, b32v7by4, b32v7rows4, b32v7scale4, b32v7by1, b32v7rows1, b32v7scale1, b32v7tail, b32v7rowst, b32v7scalet, b32v7done)
-	BMOMSTEP32_RUN(MOM3_32, MOM_WD32, MOM_LDV32, b32v8, b32v8by16, b32v8rows16, b32v8scale16, b32v8by4, b32v8rows4, b32v8scale4, b32v8by1, b32v8rows1, b32v8scale1, b32v8tail, b32v8rowst, b32v8scalet, b32v8done)
-	BMOMSTEP32_RUN(MOM4_32, MOM_WD32, MOM_LDV32, b32v9, b32v9by16, b32v9rows16, b32v9scale16, b32v9by4, b32v9rows4, b32v9scale4, b32v9by1, b32v9rows1, b32v9scale1, b32v9tail, b32v9rowst, b32v9scalet, b32v9done)
+	BMOMSTEP32_RUN(MOM0_32, MOM_NOWD, MOM_NONE, b32v0, b32v0rowsh, b32v0scaleh, b32v0body, b32v0by16, b32v0rows16, b32v0scale16, b32v0by4, b32v0rows4, b32v0scale4, b32v0by1, b32v0rows1, b32v0scale1, b32v0tail, b32v0rowst, b32v0scalet, b32v0done)
+	BMOMSTEP32_RUN(MOM1_32, MOM_NOWD, MOM_NONE, b32v1, b32v1rowsh, b32v1scaleh, b32v1body, b32v1by16, b32v1rows16, b32v1scale16, b32v1by4, b32v1rows4, b32v1scale4, b32v1by1, b32v1rows1, b32v1scale1, b32v1tail, b32v1rowst, b32v1scalet, b32v1done)
+	BMOMSTEP32_RUN(MOM2_32, MOM_NOWD, MOM_NONE, b32v2, b32v2rowsh, b32v2scaleh, b32v2body, b32v2by16, b32v2rows16, b32v2scale16, b32v2by4, b32v2rows4, b32v2scale4, b32v2by1, b32v2rows1, b32v2scale1, b32v2tail, b32v2rowst, b32v2scalet, b32v2done)
+	BMOMSTEP32_RUN(MOM3_32, MOM_NOWD, MOM_LDV32, b32v3, b32v3rowsh, b32v3scaleh, b32v3body, b32v3by16, b32v3rows16, b32v3scale16, b32v3by4, b32v3rows4, b32v3scale4, b32v3by1, b32v3rows1, b32v3scale1, b32v3tail, b32v3rowst, b32v3scalet, b32v3done)
+	BMOMSTEP32_RUN(MOM4_32, MOM_NOWD, MOM_LDV32, b32v4, b32v4rowsh, b32v4scaleh, b32v4body, b32v4by16, b32v4rows16, b32v4scale16, b32v4by4, b32v4rows4, b32v4scale4, b32v4by1, b32v4rows1, b32v4scale1, b32v4tail, b32v4rowst, b32v4scalet, b32v4done)
+	BMOMSTEP32_RUN(MOM0_32, MOM_WD32, MOM_NONE, b32v5, b32v5rowsh, b32v5scaleh, b32v5body, b32v5by16, b32v5rows16, b32v5scale16, b32v5by4, b32v5rows4, b32v5scale4, b32v5by1, b32v5rows1, b32v5scale1, b32v5tail, b32v5rowst, b32v5scalet, b32v5done)
+	BMOMSTEP32_RUN(MOM1_32, MOM_WD32, MOM_NONE, b32v6, b32v6rowsh, b32v6scaleh, b32v6body, b32v6by16, b32v6rows16, b32v6scale16, b32v6by4, b32v6rows4, b32v6scale4, b32v6by1, b32v6rows1, b32v6scale1, b32v6tail, b32v6rowst, b32v6scalet, b32v6done)
+	BMOMSTEP32_RUN(MOM2_32, MOM_WD32, MOM_NONE, b32v7, b32v7rowsh, b32v7scaleh, b32v7body, b32v7by16, b32v7rows16, b32v7scale16, b32v7by4, b32v7rows4, b32v7scale4, b32v7by1, b32v7rows1, b32v7scale1, b32v7tail, b32v7rowst, b32v7scalet, b32v7done)
+	BMOMSTEP32_RUN(MOM3_32, MOM_WD32, MOM_LDV32, b32v8, b32v8rowsh, b32v8scaleh, b32v8body, b32v8by16, b32v8rows16, b32v8scale16, b32v8by4, b32v8rows4, b32v8scale4, b32v8by1, b32v8rows1, b32v8scale1, b32v8tail, b32v8rowst, b32v8scalet, b32v8done)
+	BMOMSTEP32_RUN(MOM4_32, MOM_WD32, MOM_LDV32, b32v9, b32v9rowsh, b32v9scaleh, b32v9body, b32v9by16, b32v9rows16, b32v9scale16, b32v9by4, b32v9rows4, b32v9scale4, b32v9by1, b32v9rows1, b32v9scale1, b32v9tail, b32v9rowst, b32v9scalet, b32v9done)
 
 // func batchMomentumStep64AVX2(p, v, rows []float64, scale, negLR, mu, c, wd float64, sign, variant uint64)
 //
@@ -835,25 +914,37 @@ TEXT ·batchMomentumStep32AVX2(SB), NOSPLIT, $224-100
 //
 // Requires: AVX, AVX2, FMA3
 // Registers: as batchMomentumStep32AVX2, with R13 = n*8.
-TEXT ·batchMomentumStep64AVX2(SB), NOSPLIT, $224-128
+TEXT ·batchMomentumStep64AVX2(SB), NOSPLIT, $232-128
 	MOVQ         rows_len+56(FP), AX
 	MOVQ         p_len+8(FP), CX
 	XORL         DX, DX
 	DIVQ         CX                   // AX = m
 	MOVQ         CX, R13
 	SHLQ         $3, R13              // row stride in bytes
+	MOVQ         rows_base+48(FP), DI
+	MOVQ         DI, R11
+	NEGQ         R11
+	ANDQ         $31, R11
+	SHRQ         $3, R11              // head: columns before rows is 32-byte aligned
+	CMPQ         R11, CX
+	CMOVQHI      CX, R11              // (at most n)
+	MOVQ         R11, BMOM_HEAD(SP)
+	SUBQ         R11, CX              // columns after the head
+	MOVQ         R11, BX
+	SHLQ         $3, BX               // BX = bytes in the head
 	MOVQ         CX, R10
 	ANDQ         $3, R10              // columns in the partial vector
 	MOVQ         CX, R9
 	ANDQ         $-4, R9
-	SHLQ         $3, R9               // bytes in whole vectors
+	SHLQ         $3, R9
+	ADDQ         BX, R9               // byte end of the whole vectors
 	MOVQ         CX, R8
 	ANDQ         $-64, R8
-	SHLQ         $3, R8               // bytes in 16-vector tiles
+	SHLQ         $3, R8
+	ADDQ         BX, R8               // byte end of the 16-vector tiles
 	MOVQ         AX, CX               // CX = m
 	MOVQ         p_base+0(FP), SI
 	MOVQ         v_base+24(FP), DX
-	MOVQ         rows_base+48(FP), DI
 	VBROADCASTSD scale+72(FP), Y0
 	VMOVUPD      Y0, BMOM_SCALE(SP)
 	BMOM_CONSTS64
@@ -861,13 +952,13 @@ TEXT ·batchMomentumStep64AVX2(SB), NOSPLIT, $224-128
 	XORQ         BX, BX
 	MOM_DISPATCH(b64v0, b64v1, b64v2, b64v3, b64v4, b64v5, b64v6, b64v7, b64v8, b64v9)
 
-	BMOMSTEP64_RUN(MOM0_64, MOM_NOWD, MOM_NONE, b64v0, b64v0by16, b64v0rows16, b64v0scale16, b64v0by4, b64v0rows4, b64v0scale4, b64v0by1, b64v0rows1, b64v0scale1, b64v0tail, b64v0rowst, b64v0scalet, b64v0done)
-	BMOMSTEP64_RUN(MOM1_64, MOM_NOWD, MOM_NONE, b64v1, b64v1by16, b64v1rows16, b64v1scale16, b64v1by4, b64v1rows4, b64v1scale4, b64v1by1, b64v1rows1, b64v1scale1, b64v1tail, b64v1rowst, b64v1scalet, b64v1done)
-	BMOMSTEP64_RUN(MOM2_64, MOM_NOWD, MOM_NONE, b64v2, b64v2by16, b64v2rows16, b64v2scale16, b64v2by4, b64v2rows4, b64v2scale4, b64v2by1, b64v2rows1, b64v2scale1, b64v2tail, b64v2rowst, b64v2scalet, b64v2done)
-	BMOMSTEP64_RUN(MOM3_64, MOM_NOWD, MOM_LDV64, b64v3, b64v3by16, b64v3rows16, b64v3scale16, b64v3by4, b64v3rows4, b64v3scale4, b64v3by1, b64v3rows1, b64v3scale1, b64v3tail, b64v3rowst, b64v3scalet, b64v3done)
-	BMOMSTEP64_RUN(MOM4_64, MOM_NOWD, MOM_LDV64, b64v4, b64v4by16, b64v4rows16, b64v4scale16, b64v4by4, b64v4rows4, b64v4scale4, b64v4by1, b64v4rows1, b64v4scale1, b64v4tail, b64v4rowst, b64v4scalet, b64v4done)
-	BMOMSTEP64_RUN(MOM0_64, MOM_WD64, MOM_NONE, b64v5, b64v5by16, b64v5rows16, b64v5scale16, b64v5by4, b64v5rows4, b64v5scale4, b64v5by1, b64v5rows1, b64v5scale1, b64v5tail, b64v5rowst, b64v5scalet, b64v5done)
-	BMOMSTEP64_RUN(MOM1_64, MOM_WD64, MOM_NONE, b64v6, b64v6by16, b64v6rows16, b64v6scale16, b64v6by4, b64v6rows4, b64v6scale4, b64v6by1, b64v6rows1, b64v6scale1, b64v6tail, b64v6rowst, b64v6scalet, b64v6done)
-	BMOMSTEP64_RUN(MOM2_64, MOM_WD64, MOM_NONE, b64v7, b64v7by16, b64v7rows16, b64v7scale16, b64v7by4, b64v7rows4, b64v7scale4, b64v7by1, b64v7rows1, b64v7scale1, b64v7tail, b64v7rowst, b64v7scalet, b64v7done)
-	BMOMSTEP64_RUN(MOM3_64, MOM_WD64, MOM_LDV64, b64v8, b64v8by16, b64v8rows16, b64v8scale16, b64v8by4, b64v8rows4, b64v8scale4, b64v8by1, b64v8rows1, b64v8scale1, b64v8tail, b64v8rowst, b64v8scalet, b64v8done)
-	BMOMSTEP64_RUN(MOM4_64, MOM_WD64, MOM_LDV64, b64v9, b64v9by16, b64v9rows16, b64v9scale16, b64v9by4, b64v9rows4, b64v9scale4, b64v9by1, b64v9rows1, b64v9scale1, b64v9tail, b64v9rowst, b64v9scalet, b64v9done)
+	BMOMSTEP64_RUN(MOM0_64, MOM_NOWD, MOM_NONE, b64v0, b64v0rowsh, b64v0scaleh, b64v0body, b64v0by16, b64v0rows16, b64v0scale16, b64v0by4, b64v0rows4, b64v0scale4, b64v0by1, b64v0rows1, b64v0scale1, b64v0tail, b64v0rowst, b64v0scalet, b64v0done)
+	BMOMSTEP64_RUN(MOM1_64, MOM_NOWD, MOM_NONE, b64v1, b64v1rowsh, b64v1scaleh, b64v1body, b64v1by16, b64v1rows16, b64v1scale16, b64v1by4, b64v1rows4, b64v1scale4, b64v1by1, b64v1rows1, b64v1scale1, b64v1tail, b64v1rowst, b64v1scalet, b64v1done)
+	BMOMSTEP64_RUN(MOM2_64, MOM_NOWD, MOM_NONE, b64v2, b64v2rowsh, b64v2scaleh, b64v2body, b64v2by16, b64v2rows16, b64v2scale16, b64v2by4, b64v2rows4, b64v2scale4, b64v2by1, b64v2rows1, b64v2scale1, b64v2tail, b64v2rowst, b64v2scalet, b64v2done)
+	BMOMSTEP64_RUN(MOM3_64, MOM_NOWD, MOM_LDV64, b64v3, b64v3rowsh, b64v3scaleh, b64v3body, b64v3by16, b64v3rows16, b64v3scale16, b64v3by4, b64v3rows4, b64v3scale4, b64v3by1, b64v3rows1, b64v3scale1, b64v3tail, b64v3rowst, b64v3scalet, b64v3done)
+	BMOMSTEP64_RUN(MOM4_64, MOM_NOWD, MOM_LDV64, b64v4, b64v4rowsh, b64v4scaleh, b64v4body, b64v4by16, b64v4rows16, b64v4scale16, b64v4by4, b64v4rows4, b64v4scale4, b64v4by1, b64v4rows1, b64v4scale1, b64v4tail, b64v4rowst, b64v4scalet, b64v4done)
+	BMOMSTEP64_RUN(MOM0_64, MOM_WD64, MOM_NONE, b64v5, b64v5rowsh, b64v5scaleh, b64v5body, b64v5by16, b64v5rows16, b64v5scale16, b64v5by4, b64v5rows4, b64v5scale4, b64v5by1, b64v5rows1, b64v5scale1, b64v5tail, b64v5rowst, b64v5scalet, b64v5done)
+	BMOMSTEP64_RUN(MOM1_64, MOM_WD64, MOM_NONE, b64v6, b64v6rowsh, b64v6scaleh, b64v6body, b64v6by16, b64v6rows16, b64v6scale16, b64v6by4, b64v6rows4, b64v6scale4, b64v6by1, b64v6rows1, b64v6scale1, b64v6tail, b64v6rowst, b64v6scalet, b64v6done)
+	BMOMSTEP64_RUN(MOM2_64, MOM_WD64, MOM_NONE, b64v7, b64v7rowsh, b64v7scaleh, b64v7body, b64v7by16, b64v7rows16, b64v7scale16, b64v7by4, b64v7rows4, b64v7scale4, b64v7by1, b64v7rows1, b64v7scale1, b64v7tail, b64v7rowst, b64v7scalet, b64v7done)
+	BMOMSTEP64_RUN(MOM3_64, MOM_WD64, MOM_LDV64, b64v8, b64v8rowsh, b64v8scaleh, b64v8body, b64v8by16, b64v8rows16, b64v8scale16, b64v8by4, b64v8rows4, b64v8scale4, b64v8by1, b64v8rows1, b64v8scale1, b64v8tail, b64v8rowst, b64v8scalet, b64v8done)
+	BMOMSTEP64_RUN(MOM4_64, MOM_WD64, MOM_LDV64, b64v9, b64v9rowsh, b64v9scaleh, b64v9body, b64v9by16, b64v9rows16, b64v9scale16, b64v9by4, b64v9rows4, b64v9scale4, b64v9by1, b64v9rows1, b64v9scale1, b64v9tail, b64v9rowst, b64v9scalet, b64v9done)
