@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"os"
+	"path/filepath"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// Colours of the pictures: the regimes of the bowl and the two sides of
+// each comparison.
+var (
+	blue   = color.RGBA{R: 31, G: 119, B: 180, A: 255}
+	green  = color.RGBA{R: 44, G: 160, B: 44, A: 255}
+	red    = color.RGBA{R: 214, G: 39, B: 40, A: 255}
+	orange = color.RGBA{R: 255, G: 127, B: 14, A: 255}
+	grey   = color.RGBA{R: 150, G: 150, B: 150, A: 255}
+)
+
+// writeFileAtomic writes data to path through a temporary file in the
+// same directory, synced before it is renamed over path, so that a crash
+// leaves either the old file or the new one.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	if d, derr := os.Open(dir); derr == nil {
+		_ = d.Sync() // make the rename durable where the OS allows it
+		d.Close()
+	}
+	return nil
+}
+
+// savePNG renders the plots side by side (one row) into a PNG file of
+// the given size.
+func savePNG(path string, w, h vg.Length, plots ...*plot.Plot) error {
+	img := vgimg.New(w, h)
+	dc := draw.New(img)
+	tiles := draw.Tiles{Rows: 1, Cols: len(plots), PadX: vg.Millimeter * 4, PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
+	for j, p := range plots {
+		p.Draw(tiles.At(dc, j, 0))
+	}
+	var buf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
+		return fmt.Errorf("rendering %s: %w", path, err)
+	}
+	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+func newPlot(title, x, y string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = x
+	p.Y.Label.Text = y
+	p.Add(plotter.NewGrid())
+	p.Legend.Top = true
+	return p
+}
+
+// addLine adds a line with points to p, in colour c, named in the legend.
+func addLine(p *plot.Plot, name string, c color.Color, dashed bool, xs, ys []float64) error {
+	pts := make(plotter.XYs, len(xs))
+	for i := range xs {
+		pts[i].X, pts[i].Y = xs[i], ys[i]
+	}
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return err
+	}
+	l.Color = c
+	l.Width = vg.Points(1.5)
+	if dashed {
+		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	}
+	p.Add(l)
+	if name != "" {
+		p.Legend.Add(name, l)
+	}
+	return nil
+}
+
+// plotTraining draws the training loss and the test accuracy per epoch.
+func plotTraining(path string, hist []trainPoint) error {
+	if len(hist) == 0 {
+		return fmt.Errorf("-plot: nothing to plot")
+	}
+	var ep, loss, acc []float64
+	for _, p := range hist {
+		ep = append(ep, float64(p.Epoch))
+		loss = append(loss, p.Loss)
+		acc = append(acc, 100*p.Accuracy)
+	}
+	pl := newPlot("Training loss (cross-entropy)", "epoch", "mean loss")
+	if err := addLine(pl, "", blue, false, ep, loss); err != nil {
+		return err
+	}
+	pa := newPlot("Test accuracy", "epoch", "% correct")
+	if err := addLine(pa, "", green, false, ep, acc); err != nil {
+		return err
+	}
+	// Start the accuracy axis near the interesting part, not at 0.
+	if len(acc) > 1 {
+		lo := acc[1]
+		for _, a := range acc[1:] {
+			lo = min(lo, a)
+		}
+		pa.Y.Min = max(0, lo-2)
+	}
+	pa.Y.Max = 100
+	return savePNG(path, 20*vg.Centimeter, 8*vg.Centimeter, pl, pa)
+}
