@@ -38,18 +38,23 @@
 // reference, so p, g and v may even be the same slice: in particular the
 // final fma reads p[i] after v[i] was written, as kernels does.
 //
-// Lengths and tails: the main loop handles 8 vectors (256 bytes) per
-// iteration, a second loop single vectors, and the last partial vector is
-// read and written with VMASKMOVP[SD] (a masked-off lane is neither read,
-// nor written, nor can it fault; it reads as +0 and its result is
-// discarded). The byte offset BX runs over the three ranges
-// [0, R8) (8-vector blocks), [R8, R9) (whole vectors) and R10 elements.
+// Lengths, alignment and tails: a head of 0-7 float32 (0-3 float64)
+// elements, up to the first 32-byte boundary of p (rows for the batch
+// form), goes through one masked vector, so that the vectors after it do
+// not split cache lines (misaligned slices otherwise run ~1.5x slower).
+// Then the main loop handles 8 vectors (256 bytes) per iteration, a
+// second loop single vectors, and the last partial vector is masked too.
+// Masked lanes use VMASKMOVP[SD]: a masked-off lane is neither read, nor
+// written, nor can it fault; it reads as +0 and its result is discarded.
+// After the head (R11 elements), the byte offset BX runs over the ranges
+// [head, R8) (8-vector blocks), [R8, R9) (whole vectors) and R10
+// elements.
 //
 // Registers common to every kernel:
 //	Y15 = sign mask, Y14 = -LR, Y13 = Mu, Y12 = c, Y11 = WeightDecay,
-//	Y10 = tail mask, Y0-Y7 = d (then s) of eight vectors,
+//	Y10 = head or tail mask, Y0-Y7 = d (then s) of eight vectors,
 //	Y8, Y9 = c*d (then v'), alternating between neighbouring vectors,
-//	Y2, Y3 = masked p and v in the tail,
+//	Y2, Y3 = masked p and v in the head and the tail,
 //	SI = &p[0], DX = &v[0], BX = byte offset of the current element.
 
 // momIota32 and momIota64 are the lane numbers of a ymm register: a lane
@@ -352,7 +357,8 @@ mom_dispatch_wd: \
 // Extra registers: DI = &rows[0], CX = m, R13 = row stride in bytes,
 // R11 = &rows[r][BX], R12 = rows left, R8 = byte end of the 16-vector
 // tiles, AX = scratch. Frame: 0-191(SP) = parked sums,
-// BMOM_SCALE(SP) = scale broadcast to a vector.
+// BMOM_SCALE(SP) = scale broadcast to a vector, BMOM_HEAD(SP) = columns
+// in the head.
 
 #define BMOM_SCALE 192
 #define BMOM_HEAD 224
@@ -744,9 +750,9 @@ done: \
 //
 // Requires: AVX, AVX2, FMA3
 // Registers: SI = &p[0], DI = &g[0], DX = &v[0] (untouched when Mu == 0),
-// BX = byte offset, R8/R9 = byte ends of the 8-vector blocks / whole
-// vectors, R10 = elements in the last partial vector, AX = variant;
-// vector registers as in the file comment.
+// BX = byte offset, R11 = elements in the head, R8/R9 = byte ends of the
+// 8-vector blocks / whole vectors, R10 = elements in the last partial
+// vector, AX = variant; vector registers as in the file comment.
 TEXT ·momentumStep32AVX2(SB), NOSPLIT, $0-96
 	MOVQ         p_base+0(FP), SI
 	MOVQ         p_len+8(FP), CX
