@@ -134,21 +134,36 @@ func SumRows[F Float](dst []F, scale F, src []F) {
 		return
 	}
 	m := len(src) / n
-	for i := range dst {
-		dst[i] = sumCol(src, n, m, i, scale)
+	if m == 0 {
+		clear(dst)
+		return
+	}
+	var sums [tile]F
+	for j := 0; j < n; j += tile {
+		s := sumTile(sums[:min(tile, n-j)], src, n, m, j)
+		for i, si := range s {
+			dst[j+i] = F(scale * si)
+		}
 	}
 }
 
-// sumCol is column i of SumRows.
-func sumCol[F Float](src []F, n, m, i int, scale F) F {
-	if m == 0 {
-		return 0
-	}
-	s := src[i]
+// tile is the number of columns SumRows and BatchMomentumStep sum at a
+// time: walking all m rows for a block of columns, rather than one column
+// at a time, keeps memory access sequential. Each column's additions
+// happen in row order either way, so the result is the same.
+const tile = 256
+
+// sumTile sets s[i] = src[j+i] + src[n+j+i] + ... over the m >= 1 rows,
+// added in row order, and returns s.
+func sumTile[F Float](s []F, src []F, n, m, j int) []F {
+	copy(s, src[j:j+len(s)])
 	for r := 1; r < m; r++ {
-		s = s + src[r*n+i]
+		row := src[r*n+j : r*n+j+len(s)]
+		for i, x := range row {
+			s[i] = s[i] + x
+		}
 	}
-	return F(scale * s)
+	return s
 }
 
 // Momentum holds the hyper-parameters of one MomentumStep: PyTorch's
@@ -224,7 +239,18 @@ func BatchMomentumStep[F Float](p, v, rows []F, scale F, h Momentum[F]) {
 	if h.Mu != 0 {
 		v = v[:n]
 	}
-	for i := range p {
-		p[i] = momentumElem(p, v, i, sumCol(rows, n, m, i, scale), c, &h)
+	var sums [tile]F // the gradient of one tile of columns
+	for j := 0; j < n; j += tile {
+		g := sums[:min(tile, n-j)]
+		if m == 0 {
+			clear(g) // SumRows of no rows is 0
+		} else {
+			for i, si := range sumTile(g, rows, n, m, j) {
+				g[i] = F(scale * si)
+			}
+		}
+		for i, gi := range g {
+			p[j+i] = momentumElem(p, v, j+i, gi, c, &h)
+		}
 	}
 }
