@@ -3,6 +3,7 @@ package sgd
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"os"
 	"path/filepath"
@@ -186,35 +187,47 @@ func FuzzReadCheckpoint(f *testing.F) {
 	f.Add(good[:len(good)-3])
 	f.Add(encode(f, &Checkpoint[float64]{Params: []float64{1}, Examples: 1, Batch: 1, Fresh: true}))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, read := range []func() ([]byte, error){
-			func() ([]byte, error) {
-				c, err := ReadCheckpoint[float32](bytes.NewReader(data))
-				if err != nil {
-					return nil, err
-				}
-				return encode(t, c), nil
-			},
-			func() ([]byte, error) {
-				c, err := ReadCheckpoint[float64](bytes.NewReader(data))
-				if err != nil {
-					return nil, err
-				}
-				return encode(t, c), nil
-			},
-		} {
-			again, err := read()
-			if err != nil {
-				if !errors.Is(err, ErrCheckpoint) {
-					t.Fatalf("error does not wrap ErrCheckpoint: %v", err)
-				}
-				continue
-			}
-			// Whatever is accepted is a checkpoint that encodes to the same bytes.
-			if !bytes.Equal(again, data) {
-				t.Fatalf("accepted input re-encodes differently")
-			}
+		// Also read the input with its checksum recomputed, so that the
+		// fuzzer reaches the checks behind the checksum.
+		if len(data) >= sha256.Size {
+			n := len(data) - sha256.Size
+			sum := sha256.Sum256(data[:n])
+			fixed := append(bytes.Clone(data[:n]), sum[:]...)
+			checkRead(t, fixed)
 		}
+		checkRead(t, data)
 	})
+}
+
+func checkRead(t *testing.T, data []byte) {
+	for _, read := range []func() ([]byte, error){
+		func() ([]byte, error) {
+			c, err := ReadCheckpoint[float32](bytes.NewReader(data))
+			if err != nil {
+				return nil, err
+			}
+			return encode(t, c), nil
+		},
+		func() ([]byte, error) {
+			c, err := ReadCheckpoint[float64](bytes.NewReader(data))
+			if err != nil {
+				return nil, err
+			}
+			return encode(t, c), nil
+		},
+	} {
+		again, err := read()
+		if err != nil {
+			if !errors.Is(err, ErrCheckpoint) {
+				t.Fatalf("error does not wrap ErrCheckpoint: %v", err)
+			}
+			continue
+		}
+		// Whatever is accepted is a checkpoint that encodes to the same bytes.
+		if !bytes.Equal(again, data) {
+			t.Fatalf("accepted input re-encodes differently")
+		}
+	}
 }
 
 // TestResumeAfterCancel interrupts a run mid-epoch through its context;

@@ -12,17 +12,17 @@
 // Dampening: τ, WeightDecay: λ, ...} and learning-rate scale s (set by a
 // Schedule) does, for every parameter p with gradient g and velocity v:
 //
-//  1. Clip (optional, ClipNorm(c)): the gradient of the whole mini-batch
+//  1. Clip (optional, ClipNorm(c)): the mean gradient of the mini-batch
 //     is scaled by min(1, c/(‖g‖+1e-6)), ‖g‖ = sqrt(downhill.Dot(g, g)),
-//     as torch.nn.utils.clip_grad_norm_.
+//     as torch.nn.utils.clip_grad_norm_ does over all parameters.
 //  2. Maximize: g ← -g.
 //  3. Coupled weight decay (PyTorch's weight_decay): g ← g + λ·p.
 //     Decoupled weight decay (Hyper.DecoupledDecay = δ, the AdamW form) is
 //     the named alternative: p ← p·(1 - s·η·δ) before the step, the
 //     gradient untouched. The two cannot be combined.
 //  4. Momentum (μ > 0): v ← g on the first step (no dampening), afterwards
-//     v ← μ·v + (1-τ)·g. Nesterov: d = g + μ·v, otherwise d = v. Without
-//     momentum d = g and no velocity is kept.
+//     v ← μ·v + (1-τ)·g. Nesterov: d = g + μ·v with the new v, otherwise
+//     d = v. Without momentum d = g and no velocity is kept.
 //  5. p ← p - s·η·d.
 //
 // Steps 2 to 5 are one call of downhill.MomentumStep (Step) or, when the
@@ -69,7 +69,9 @@
 //	})
 //	acc, err := prob.Accuracy(params, xTest, labelsTest)
 //
-// Bad input (invalid hyper-parameters, empty data, mismatched lengths,
-// corrupt checkpoint files) returns an error; nothing in this package
-// panics on it.
+// Bad input (invalid hyper-parameters or schedules, empty data,
+// mismatched lengths, corrupt checkpoint files) returns an error from the
+// constructors, the Optimizer, Train and the checkpoint reader, never a
+// panic. The methods of Problem have no error result: they expect params of
+// length Dim() and indices in [0, Len()), which Train guarantees.
 package sgd

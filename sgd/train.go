@@ -145,6 +145,7 @@ type trainer[F Float] struct {
 	workers int
 	maxRows int
 	rows    []F   // (maxRows+1) x dim: a carry row and the gradient rows
+	carry   []F   // the running sum of a batch split in pieces
 	all     []int // 0..n-1, sliced for loss evaluation
 	losses  []float64
 	start   time.Time
@@ -202,6 +203,9 @@ func (t *trainer[F]) setup() error {
 	}
 	t.maxRows = min(t.maxRows, batch)
 	t.rows = make([]F, (t.maxRows+1)*t.dim)
+	if t.maxRows < batch {
+		t.carry = make([]F, t.dim)
+	}
 	t.all = make([]int, n)
 	for i := range t.all {
 		t.all[i] = i
@@ -300,7 +304,9 @@ func (t *trainer[F]) step(batch []int) error {
 		if hi == b {
 			return t.opt.StepBatch(t.params, rows, F(1/float64(b)))
 		}
-		t.opt.k.SumRows(t.rows[:d], 1, rows)
+		// SumRows may not write into its own source: sum aside, then copy.
+		t.opt.k.SumRows(t.carry, 1, rows)
+		copy(t.rows[:d], t.carry)
 		carry, lo = 1, hi
 	}
 }
