@@ -1,0 +1,328 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/downhill-go/downhill/internal/idx"
+)
+
+// runCmd runs the command line and returns its exit status and outputs.
+func runCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errw bytes.Buffer
+	code := run(args, &out, &errw)
+	return code, out.String(), errw.String()
+}
+
+func TestUsage(t *testing.T) {
+	cases := []struct {
+		args []string
+		code int
+		want string // in stdout+stderr
+	}{
+		{nil, 2, "usage:"},
+		{[]string{"help"}, 0, "downhill train"},
+		{[]string{"-h"}, 0, "downhill bowl"},
+		{[]string{"help", "train"}, 0, "-epochs"},
+		{[]string{"help", "nope"}, 2, `unknown command "nope"`},
+		{[]string{"nope"}, 2, `unknown command "nope"`},
+		{[]string{"train", "-h"}, 0, "-checkpoint"},
+		{[]string{"train", "-epochs"}, 2, "flag needs an argument"},
+		{[]string{"train", "-epochs", "x"}, 2, "invalid value"},
+		{[]string{"train", "-bogus"}, 2, "flag provided but not defined"},
+		{[]string{"train", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"train", "-epochs", "0"}, 2, "-epochs 0"},
+		{[]string{"train", "-batch", "-3"}, 2, "-batch -3"},
+		{[]string{"train", "-lr", "NaN"}, 2, "-lr NaN"},
+		{[]string{"train", "-lr", "0"}, 2, "-lr 0"},
+		{[]string{"train", "-momentum", "1"}, 2, "-momentum 1"},
+		{[]string{"train", "-schedule", "linear"}, 2, `-schedule "linear"`},
+		{[]string{"train", "-workers", "-1"}, 2, "-workers -1"},
+		{[]string{"train", "-plot", "curves.svg"}, 2, "must end in .png"},
+		{[]string{"bench", "-sizes", "12XB"}, 2, "bad size"},
+		{[]string{"bench", "-sizes", "1B"}, 2, "out of range"},
+		{[]string{"bench", "-type", "int8"}, 2, "unknown element type"},
+		{[]string{"bench", "-time", "0s"}, 2, "-time 0s"},
+		{[]string{"cpu", "x"}, 2, "unexpected argument"},
+	}
+	for _, c := range cases {
+		code, out, errw := runCmd(t, c.args...)
+		if code != c.code {
+			t.Errorf("%q: exit %d, want %d\n%s%s", c.args, code, c.code, out, errw)
+		}
+		if !strings.Contains(out+errw, c.want) {
+			t.Errorf("%q: output does not mention %q:\n%s%s", c.args, c.want, out, errw)
+		}
+		if code == 2 && len(c.args) > 0 && c.args[0] != "help" && c.args[0] != "nope" && !strings.Contains(errw, "usage: downhill") {
+			t.Errorf("%q: a command-line error without the command's usage:\n%s", c.args, errw)
+		}
+	}
+}
+
+func TestCPU(t *testing.T) {
+	code, out, errw := runCmd(t, "cpu")
+	if code != 0 || !strings.Contains(out, "Active:") || !strings.Contains(out, "generic") {
+		t.Fatalf("exit %d\n%s%s", code, out, errw)
+	}
+}
+
+func TestBenchJSON(t *testing.T) {
+	code, out, errw := runCmd(t, "bench", "-json", "-time", "1ms", "-sizes", "256B,1KiB", "-type", "float32,float64")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errw)
+	}
+	var res struct {
+		Active  string
+		Results []benchResult
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	paths := map[string]bool{}
+	for _, r := range res.Results {
+		paths[r.Path] = true
+		if !(r.GBs > 0) {
+			t.Errorf("%+v: no speed", r)
+		}
+	}
+	// 7 kernels x 2 types x 2 sizes on every available path.
+	if len(res.Results) != 28*len(paths) || !paths["generic"] || !paths[res.Active] {
+		t.Errorf("%d results on paths %v (active %s)", len(res.Results), paths, res.Active)
+	}
+	code, out, _ = runCmd(t, "bench", "-time", "1ms", "-sizes", "64B", "-type", "float32")
+	if code != 0 || !strings.Contains(out, "BatchMomentumStep") || !strings.Contains(out, "generic") {
+		t.Errorf("table: exit %d\n%s", code, out)
+	}
+}
+
+// writeDigits writes a tiny learnable MNIST-like set to dir: 6x5 images
+// whose label is the brightest of the first ten pixels.
+func writeDigits(t *testing.T, dir string, nTrain, nTest int) {
+	t.Helper()
+	write := func(name string, a *idx.Array) {
+		var b bytes.Buffer
+		if err := idx.Write(&b, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seed := uint32(1)
+	for _, s := range []struct {
+		images, labels string
+		n              int
+	}{{idx.TrainImages, idx.TrainLabels, nTrain}, {idx.TestImages, idx.TestLabels, nTest}} {
+		img := &idx.Array{Dims: []int{s.n, 6, 5}, Data: make([]byte, s.n*30)}
+		lbl := &idx.Array{Dims: []int{s.n}, Data: make([]byte, s.n)}
+		for i := range s.n {
+			l := i % 10
+			lbl.Data[i] = byte(l)
+			for j := range 30 {
+				seed = seed*1664525 + 1013904223
+				img.Data[i*30+j] = byte(seed >> 26) // 0..63: noise
+			}
+			img.Data[i*30+l] = 255
+		}
+		write(s.images, img)
+		write(s.labels, lbl)
+	}
+}
+
+func TestTrainJSON(t *testing.T) {
+	dir := t.TempDir()
+	writeDigits(t, dir, 500, 100)
+	plot := filepath.Join(dir, "curves.png")
+	ck := filepath.Join(dir, "ck")
+	code, out, errw := runCmd(t, "train", "-data", dir, "-epochs", "2", "-batch", "10", "-warmup", "5",
+		"-json", "-plot", plot, "-checkpoint", ck)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errw)
+	}
+	var res map[string]any
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, k := range []string{"test_accuracy", "train_loss", "epochs", "seconds", "examples_per_second", "path"} {
+		if _, ok := res[k]; !ok {
+			t.Errorf("no %q in %s", k, out)
+		}
+	}
+	if acc := res["test_accuracy"].(float64); acc < 0.9 {
+		t.Errorf("test accuracy %v on an easy problem", acc)
+	}
+	if res["epochs"].(float64) != 2 || res["train_examples"].(float64) != 500 {
+		t.Errorf("epochs %v, train examples %v", res["epochs"], res["train_examples"])
+	}
+	if h := res["history"].([]any); len(h) != 3 {
+		t.Errorf("%d history points, want 3 (start and 2 epochs)", len(h))
+	}
+	f, err := os.Open(plot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := png.Decode(f); err != nil {
+		t.Errorf("-plot: %v", err)
+	}
+
+	// Resuming the 2-epoch checkpoint for a third epoch.
+	code, out, errw = runCmd(t, "train", "-data", dir, "-epochs", "3", "-batch", "10", "-warmup", "5", "-resume", ck, "-json")
+	if code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, errw)
+	}
+	var res2 trainResult
+	if err := json.Unmarshal([]byte(out), &res2); err != nil {
+		t.Fatal(err)
+	}
+	if len(res2.History) != 2 || res2.History[0].Epoch != 2 || res2.TestAccuracy < 0.9 {
+		t.Errorf("resume: history %+v, accuracy %v", res2.History, res2.TestAccuracy)
+	}
+	// A checkpoint of another batch size is refused.
+	code, _, errw = runCmd(t, "train", "-data", dir, "-epochs", "3", "-batch", "20", "-resume", ck)
+	if code != 1 || !strings.Contains(errw, "batch size") {
+		t.Errorf("resume with another batch: exit %d: %s", code, errw)
+	}
+	// So is a checkpoint that is not one.
+	if err := os.WriteFile(ck, []byte("not a checkpoint"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errw = runCmd(t, "train", "-data", dir, "-resume", ck)
+	if code != 1 || !strings.Contains(errw, "-resume") {
+		t.Errorf("corrupt checkpoint: exit %d: %s", code, errw)
+	}
+}
+
+func TestTrainSummary(t *testing.T) {
+	dir := t.TempDir()
+	writeDigits(t, dir, 200, 50)
+	code, out, errw := runCmd(t, "train", "-data", dir, "-epochs", "1", "-batch", "20", "-workers", "3", "-schedule", "step")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errw)
+	}
+	for _, want := range []string{"test accuracy", "train loss", "examples/s", "kernel path"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary without %q:\n%s", want, out)
+		}
+	}
+	// Not a terminal: plain progress lines.
+	if !strings.Contains(errw, "epoch 1/1") {
+		t.Errorf("no progress line:\n%s", errw)
+	}
+}
+
+func TestTrainDataErrors(t *testing.T) {
+	empty := t.TempDir()
+	code, _, errw := runCmd(t, "train", "-data", empty)
+	if code != 1 || !strings.Contains(errw, idx.TrainImages) || !strings.Contains(errw, empty) {
+		t.Errorf("empty -data: exit %d: %s", code, errw)
+	}
+	dir := t.TempDir()
+	writeDigits(t, dir, 50, 20)
+	if err := os.WriteFile(filepath.Join(dir, idx.TestImages), []byte{0, 0, 8, 3, 0, 0}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errw = runCmd(t, "train", "-data", dir)
+	if code != 1 || !strings.Contains(errw, "truncated") || !strings.Contains(errw, idx.TestImages) {
+		t.Errorf("truncated file: exit %d: %s", code, errw)
+	}
+	dir = t.TempDir()
+	writeDigits(t, dir, 50, 20)
+	code, _, errw = runCmd(t, "train", "-data", dir, "-batch", "51")
+	if code != 2 || !strings.Contains(errw, "-batch 51") {
+		t.Errorf("batch > examples: exit %d: %s", code, errw)
+	}
+	// No -data, no module cache and no go command.
+	t.Setenv("GOMODCACHE", filepath.Join(empty, "cache"))
+	t.Setenv("GOPATH", filepath.Join(empty, "gopath"))
+	t.Setenv("HOME", empty)
+	t.Setenv("PATH", empty)
+	code, _, errw = runCmd(t, "train")
+	if code != 1 || !strings.Contains(errw, "MNIST data not found") || !strings.Contains(errw, "--data DIR") {
+		t.Errorf("no data: exit %d: %s", code, errw)
+	}
+}
+
+func TestBowlJSON(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: bowl draws four pictures and times two runs")
+	}
+	out := filepath.Join(t.TempDir(), "pics")
+	code, stdout, errw := runCmd(t, "bowl", "-out", out, "-json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errw)
+	}
+	var res struct {
+		Runs []struct {
+			Eta           float64 `json:"eta"`
+			Regime        string  `json:"regime"`
+			FinalDistance float64 `json:"final_distance"`
+			Steps         int     `json:"steps"`
+		} `json:"runs"`
+		NoiseBall noiseReport    `json:"noise_ball"`
+		Momentum  momentumReport `json:"momentum"`
+		Pictures  []string       `json:"pictures"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	want := []string{"crawl", "converge", "diverge"}
+	if len(res.Runs) != 3 {
+		t.Fatalf("%d runs", len(res.Runs))
+	}
+	for i, r := range res.Runs {
+		if r.Regime != want[i] || r.Steps != stepSteps {
+			t.Errorf("run %d: %+v, want regime %s", i, r, want[i])
+		}
+	}
+	if !(res.NoiseBall.DecayingRadius < res.NoiseBall.FixedRadius/3) {
+		t.Errorf("noise ball: decaying eta radius %v not well below fixed %v", res.NoiseBall.DecayingRadius, res.NoiseBall.FixedRadius)
+	}
+	if !(res.Momentum.MomentumLoss < res.Momentum.PlainLoss/100) {
+		t.Errorf("momentum: loss %v not well below plain %v", res.Momentum.MomentumLoss, res.Momentum.PlainLoss)
+	}
+	if len(res.Pictures) != 4 {
+		t.Fatalf("pictures %v", res.Pictures)
+	}
+	for _, p := range res.Pictures {
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil || img.Bounds().Dx() < 400 {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	left, _ := filepath.Glob(filepath.Join(out, ".*tmp*"))
+	if len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	for _, s := range []string{"one", "two"} {
+		if err := writeFileAtomic(p, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(p); string(b) != s {
+			t.Fatalf("read %q, want %q", b, s)
+		}
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "no", "such", "dir"), nil); err == nil {
+		t.Error("wrote into a missing directory")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("directory holds %d entries, want 1", len(entries))
+	}
+}
