@@ -140,34 +140,34 @@ func Polynomial(from, to float64, steps int, power float64) Schedule {
 	}}
 }
 
-// OneCycle is the one-cycle policy (PyTorch's OneCycleLR with cosine
-// annealing): over `steps` steps it rises from peak/div to peak during the
-// first pctStart of the steps, then falls to peak/(div·finalDiv), where it
-// stays. PyTorch's defaults are pctStart 0.3, div 25, finalDiv 1e4.
+// OneCycle is PyTorch's OneCycleLR with cosine annealing (without its
+// momentum cycling): with u = pctStart·steps - 1, it rises from peak/div at
+// k = 0 to peak at k = u, then falls to peak/(div·finalDiv) at
+// k = steps-1, where it stays (PyTorch refuses steps past the end). Both
+// halves are cosine anneals, a + (b-a)·(1-cos(π·t))/2 from a to b.
+// PyTorch's defaults are pctStart 0.3, div 25, finalDiv 1e4.
 func OneCycle(peak float64, steps int, pctStart, div, finalDiv float64) Schedule {
 	if err := checkValues("OneCycle", peak); err != nil {
 		return Schedule{err: err}
 	}
-	if steps < 2 {
-		return bad("OneCycle: length %d must be >= 2", steps)
-	}
-	if !(pctStart > 0 && pctStart < 1) {
-		return bad("OneCycle: pctStart %v must be in (0, 1)", pctStart)
+	up, down := pctStart*float64(steps)-1, float64(steps-1)
+	if !(up > 0 && up < down) {
+		return bad("OneCycle: pctStart %v of %d steps leaves no room to rise and fall (need 0 < pctStart·steps-1 < steps-1)", pctStart, steps)
 	}
 	if !finite(div) || div < 1 || !finite(finalDiv) || finalDiv < 1 {
 		return bad("OneCycle: div %v and finalDiv %v must be finite and >= 1", div, finalDiv)
 	}
 	start, end := peak/div, peak/(div*finalDiv)
-	up := max(1, int(math.Round(pctStart*float64(steps))))
-	if up >= steps {
-		up = steps - 1
-	}
-	rise, fall := Cosine(start, peak, up), Cosine(peak, end, steps-up)
+	anneal := func(a, b, t float64) float64 { return b + (a-b)/2*(math.Cos(math.Pi*t)+1) }
 	return Schedule{at: func(k int) float64 {
-		if k < up {
-			return rise.at(k)
+		x := float64(k)
+		switch {
+		case x <= up:
+			return anneal(start, peak, x/up)
+		case x < down:
+			return anneal(peak, end, (x-up)/(down-up))
 		}
-		return fall.at(k - up)
+		return end
 	}}
 }
 

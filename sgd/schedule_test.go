@@ -45,23 +45,30 @@ func TestOneCycle(t *testing.T) {
 	if got := s.At(0); !near(got, 1.0/25, 1e-15) {
 		t.Errorf("At(0) = %v, want peak/div", got)
 	}
-	if got := s.At(30); got != 1 {
-		t.Errorf("At(30) = %v, want the peak 1", got)
+	// PyTorch: the peak at step pct_start*total_steps - 1, the end at
+	// total_steps - 1.
+	if got := s.At(29); got != 1 {
+		t.Errorf("At(29) = %v, want the peak 1", got)
 	}
-	for _, k := range []int{100, 101, 1000} {
+	for _, k := range []int{99, 100, 1000} {
 		if got := s.At(k); !near(got, 1/(25*1e4), 1e-15) {
 			t.Errorf("At(%d) = %v, want peak/(div*finalDiv)", k, got)
 		}
 	}
-	for k := 1; k <= 30; k++ {
-		if s.At(k) < s.At(k-1) {
-			t.Errorf("rising part falls at %d", k)
+	for k := 1; k <= 29; k++ {
+		if s.At(k) <= s.At(k-1) {
+			t.Errorf("rising part does not rise at %d", k)
 		}
 	}
-	for k := 31; k <= 120; k++ {
-		if s.At(k) > s.At(k-1) {
-			t.Errorf("falling part rises at %d", k)
+	for k := 30; k <= 120; k++ {
+		if s.At(k) > s.At(k-1) || (k < 100 && s.At(k) == s.At(k-1)) {
+			t.Errorf("falling part does not fall at %d", k)
 		}
+	}
+	// Midway through a rise of 20 steps (0.21*100 - 1): the mean of the
+	// two ends, as a cosine anneal gives.
+	if got, want := OneCycle(1, 100, 0.21, 25, 1e4).At(10), (1.0/25+1)/2; !near(got, want, 1e-12) {
+		t.Errorf("OneCycle at the middle of its rise = %v, want %v", got, want)
 	}
 }
 
@@ -153,7 +160,7 @@ func TestScheduleErrors(t *testing.T) {
 		"polynomial power":  Polynomial(1, 0, 10, 0),
 		"onecycle pct":      OneCycle(1, 10, 1, 25, 1e4),
 		"onecycle div":      OneCycle(1, 10, 0.3, 0.5, 1e4),
-		"onecycle length":   OneCycle(1, 1, 0.3, 25, 1e4),
+		"onecycle length":   OneCycle(1, 3, 0.3, 25, 1e4),
 		"warmup negative":   Warmup(-1, Constant(1)),
 		"warmup of bad":     Warmup(5, Cosine(1, 0, -1)),
 		"join counts":       Join([]Schedule{Constant(1)}, []int{3}),

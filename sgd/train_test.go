@@ -146,6 +146,27 @@ func TestTrainDivergence(t *testing.T) {
 	if !errors.As(err, &de) || de.What != "loss" {
 		t.Errorf("NaN loss: error %v, want a *DivergenceError about the loss", err)
 	}
+	opt3, _ := NewOptimizer[float64](2, Hyper{LR: 0.1})
+	h, err = Train(context.Background(), infGrad{}, []float64{0, 0}, opt3, Config{Epochs: 5, BatchSize: 1})
+	if !errors.As(err, &de) || de.What != "parameter 1" || h.Steps > 3 || h.Stop != StopDiverged {
+		t.Errorf("infinite gradient: error %v after %d steps, want a *DivergenceError about parameter 1 within an epoch", err, h.Steps)
+	}
+}
+
+// infGrad has a finite loss and an infinite gradient: the parameter
+// check, not the loss, must catch it.
+type infGrad struct{}
+
+func (infGrad) Dim() int                            { return 2 }
+func (infGrad) Len() int                            { return 3 }
+func (infGrad) Loss(p []float64, idx []int) float64 { return 0 }
+func (infGrad) Gradients(p []float64, idx []int, rows []float64) {
+	for j, i := range idx {
+		rows[2*j], rows[2*j+1] = 0, 0
+		if i == 2 {
+			rows[2*j+1] = math.Inf(1)
+		}
+	}
 }
 
 // nanLoss has a zero gradient and a loss that is NaN once a step was taken.
