@@ -106,7 +106,11 @@ func (r *barReporter) examples(n int64) {
 func (r *barReporter) point(p trainPoint) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.bar.Describe(fmt.Sprintf("epoch %d/%d loss %.4f acc %.2f%%", p.Epoch, p.Epochs, p.Loss, 100*p.Accuracy))
+	if p.Epoch == 0 {
+		r.bar.Describe(fmt.Sprintf("start: loss %.4f acc %.2f%%", p.Loss, 100*p.Accuracy))
+	} else {
+		r.bar.Describe(fmt.Sprintf("epoch %d/%d: loss %.4f acc %.2f%%", p.Epoch, p.Epochs, p.Loss, 100*p.Accuracy))
+	}
 	if p.Epoch > 0 {
 		// Keep a line per epoch above the bar.
 		_ = r.bar.Clear()
