@@ -139,7 +139,8 @@ func TestResumeBitIdentical(t *testing.T) {
 	p2 := make([]float32, prob.Dim())
 	o2, _ := NewOptimizer[float32](prob.Dim(), h)
 	first := cfg
-	first.Epochs, first.CheckpointPath = 2, path
+	// CheckpointEvery 5 > Epochs: only the save after the last epoch happens.
+	first.Epochs, first.CheckpointPath, first.CheckpointEvery = 2, path, 5
 	if _, err := Train(context.Background(), prob, p2, o2, first); err != nil {
 		t.Fatal(err)
 	}

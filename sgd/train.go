@@ -39,8 +39,9 @@ type Config struct {
 	// value is the beginning of epoch 0.
 	Start SamplerState
 	// CheckpointPath, if not empty, receives a checkpoint (SaveCheckpoint)
-	// every CheckpointEvery epochs (default 1), and when training stops
-	// early or the context ends (so an interrupted run can be resumed).
+	// every CheckpointEvery epochs (default 1), after the last epoch, and
+	// when training stops early or the context ends (so an interrupted run
+	// can be resumed).
 	CheckpointPath  string
 	CheckpointEvery int
 	// MaxRows bounds the gradient rows held in memory at once (default:
@@ -72,7 +73,7 @@ type Point struct {
 type Progress struct {
 	Point
 	Epochs         int     // Config.Epochs
-	ExamplesPerSec float64 // gradient rows computed per second so far
+	ExamplesPerSec float64 // training throughput so far, loss evaluations excluded
 }
 
 // History is the record of a training run.
@@ -81,7 +82,8 @@ type History struct {
 	Steps          int     // steps taken in this run
 	Examples       int64   // examples (gradient rows) processed in this run
 	Wall           time.Duration
-	ExamplesPerSec float64
+	Eval           time.Duration // part of Wall spent computing the logged losses
+	ExamplesPerSec float64       // Examples / (Wall - Eval): training throughput
 	Stop           StopReason
 }
 
@@ -259,7 +261,7 @@ func (t *trainer[F]) run(ctx context.Context) (History, error) {
 		}
 		stop, err := t.log()
 		if err == nil && t.cfg.CheckpointPath != "" &&
-			(stop != "" || epochEnd && t.epochsDone()%t.cfg.CheckpointEvery == 0) {
+			(stop != "" || epochEnd && (t.epochsDone()%t.cfg.CheckpointEvery == 0 || t.epochsDone() == t.cfg.Epochs)) {
 			err = t.checkpoint()
 		}
 		if stop != "" || err != nil {
@@ -284,7 +286,7 @@ func (t *trainer[F]) lastLoss() float64 {
 func (t *trainer[F]) finish(r StopReason) History {
 	t.hist.Stop = r
 	t.hist.Wall = time.Since(t.start)
-	if s := t.hist.Wall.Seconds(); s > 0 {
+	if s := (t.hist.Wall - t.hist.Eval).Seconds(); s > 0 {
 		t.hist.ExamplesPerSec = float64(t.hist.Examples) / s
 	}
 	return t.hist
@@ -361,7 +363,9 @@ func (t *trainer[F]) loss() float64 {
 
 // log records a point and applies the early-stopping rules.
 func (t *trainer[F]) log() (StopReason, error) {
+	t0 := time.Now()
 	l := t.loss()
+	t.hist.Eval += time.Since(t0)
 	p := Point{
 		Epoch: t.epochsDone(), Step: t.opt.Steps(), Examples: t.hist.Examples,
 		Loss: l, LRScale: t.opt.LRScale(), Elapsed: time.Since(t.start),
@@ -369,7 +373,7 @@ func (t *trainer[F]) log() (StopReason, error) {
 	t.hist.Points = append(t.hist.Points, p)
 	if t.cfg.Progress != nil {
 		pr := Progress{Point: p, Epochs: t.cfg.Epochs}
-		if s := p.Elapsed.Seconds(); s > 0 {
+		if s := (p.Elapsed - t.hist.Eval).Seconds(); s > 0 {
 			pr.ExamplesPerSec = float64(p.Examples) / s
 		}
 		t.cfg.Progress(pr)
