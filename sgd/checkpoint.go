@@ -86,7 +86,9 @@ func optDim[F Float](o *Optimizer[F]) int {
 // Restore copies the checkpoint into params and opt and points cfg at the
 // sampler position, after checking that they match: the dimension, the
 // presence of a velocity, and cfg's Seed, DropLast and batch size (cfg's
-// full batch, 0, matches a checkpoint whose Batch is Examples).
+// full batch, 0, matches a checkpoint whose Batch is Examples). The data
+// must be the same as when the checkpoint was written; Train then refuses
+// a sampler position that does not exist for the problem's Len().
 func (c *Checkpoint[F]) Restore(params []F, opt *Optimizer[F], cfg *Config) error {
 	switch {
 	case opt == nil || cfg == nil:
