@@ -5,11 +5,13 @@ package downhill
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"syscall"
 	"testing"
 	"unsafe"
 
 	"github.com/downhill-go/downhill/kernels"
+	"github.com/klauspost/cpuid/v2"
 )
 
 // kaGuard is one page of data between two inaccessible pages: a slice
@@ -82,6 +84,12 @@ func TestAVX2GuardPages(t *testing.T) {
 
 func testAVX2GuardPages[F Float](t *testing.T) {
 	k := avx2Kernels[F](t)
+	if strings.Contains(cpuid.CPU.BrandName, "QEMU") {
+		// QEMU's TCG (7.2) reads the whole vector of VMASKMOVPS/PD and
+		// faults on lanes whose mask is 0, which the architecture
+		// forbids and real CPUs do not do.
+		t.Skipf("emulated CPU %q: masked lanes past a page end fault under emulation only", cpuid.CPU.BrandName)
+	}
 	gx, gy := newKAGuard(t), newKAGuard(t)
 	r := rand.New(rand.NewPCG(13, 14))
 	for n := 0; n <= 300; n++ {
