@@ -351,8 +351,8 @@ mom_dispatch_wd: \
 // column sums fill every ymm register, so the step of a tile parks sums
 // 10-15 in the frame (6 stores to L1), reloads the hyper-parameters into
 // Y11-Y15 and steps sums 0-9 from registers and 10-15 from the frame,
-// with Y10 as c*d and v'. Columns left over go through tiles of 4
-// vectors, then single vectors, then one masked vector.
+// with Y10 as c*d and v'. Columns left over go through tiles of 8 and
+// 4 vectors, then single vectors, then one masked vector.
 //
 // Extra registers: DI = &rows[0], CX = m, R13 = row stride in bytes,
 // R11 = &rows[r][BX], R12 = rows left, R8 = byte end of the 16-vector
@@ -426,7 +426,7 @@ scalel: \
 	STEP(WDS, MOM_STM64, MOM_RELOADP64, Y0, Y2, Y3, (SI)(BX*1), (DX)(BX*1), Y0, Y8)
 
 // BMOMSTEP32_RUN is the whole of batchMomentumStep32AVX2 for one variant.
-#define BMOMSTEP32_RUN(STEP, WDS, VLD, start, rowsh, scaleh, body, by16, rows16, scale16, by4, rows4, scale4, by1, rows1, scale1, tail, rowst, scalet, done) \
+#define BMOMSTEP32_RUN(STEP, WDS, VLD, start, rowsh, scaleh, body, by16, rows16, scale16, by8, rows8, scale8, by4, rows4, scale4, by1, rows1, scale1, tail, rowst, scalet, done) \
 start: \
 	MOVQ  BMOM_HEAD(SP), AX; \
 	TESTQ AX, AX; \
@@ -436,7 +436,7 @@ start: \
 	SHLQ  $2, BX; \
 body: \
 	CMPQ BX, R8; \
-	JAE  by4; \
+	JAE  by8; \
 by16: \
 	LEAQ (DI)(BX*1), R11; \
 	VMOVUPS 0(R11), Y0; \
@@ -521,6 +521,53 @@ scale16: \
 	ADDQ $512, BX; \
 	CMPQ BX, R8; \
 	JB   by16; \
+by8: \
+	LEAQ 256(BX), AX; \
+	CMPQ AX, R9; \
+	JA   by4; \
+	LEAQ (DI)(BX*1), R11; \
+	VMOVUPS 0(R11), Y0; \
+	VMOVUPS 32(R11), Y1; \
+	VMOVUPS 64(R11), Y2; \
+	VMOVUPS 96(R11), Y3; \
+	VMOVUPS 128(R11), Y4; \
+	VMOVUPS 160(R11), Y5; \
+	VMOVUPS 192(R11), Y6; \
+	VMOVUPS 224(R11), Y7; \
+	MOVQ CX, R12; \
+	DECQ R12; \
+	JZ   scale8; \
+rows8: \
+	ADDQ R13, R11; \
+	VADDPS 0(R11), Y0, Y0; \
+	VADDPS 32(R11), Y1, Y1; \
+	VADDPS 64(R11), Y2, Y2; \
+	VADDPS 96(R11), Y3, Y3; \
+	VADDPS 128(R11), Y4, Y4; \
+	VADDPS 160(R11), Y5, Y5; \
+	VADDPS 192(R11), Y6, Y6; \
+	VADDPS 224(R11), Y7, Y7; \
+	DECQ R12; \
+	JNZ  rows8; \
+scale8: \
+	VMULPS BMOM_SCALE(SP), Y0, Y0; \
+	VMULPS BMOM_SCALE(SP), Y1, Y1; \
+	VMULPS BMOM_SCALE(SP), Y2, Y2; \
+	VMULPS BMOM_SCALE(SP), Y3, Y3; \
+	VMULPS BMOM_SCALE(SP), Y4, Y4; \
+	VMULPS BMOM_SCALE(SP), Y5, Y5; \
+	VMULPS BMOM_SCALE(SP), Y6, Y6; \
+	VMULPS BMOM_SCALE(SP), Y7, Y7; \
+	BMOM_AT(STEP, WDS, MOM_STU32, 0, Y0, Y8); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 32, Y1, Y9); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 64, Y2, Y8); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 96, Y3, Y9); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 128, Y4, Y8); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 160, Y5, Y9); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 192, Y6, Y8); \
+	BMOM_AT(STEP, WDS, MOM_STU32, 224, Y7, Y9); \
+	ADDQ $256, BX; \
+	JMP  by8; \
 by4: \
 	LEAQ 128(BX), AX; \
 	CMPQ AX, R9; \
@@ -579,7 +626,7 @@ done: \
 	RET
 
 // BMOMSTEP64_RUN is BMOMSTEP32_RUN for float64.
-#define BMOMSTEP64_RUN(STEP, WDS, VLD, start, rowsh, scaleh, body, by16, rows16, scale16, by4, rows4, scale4, by1, rows1, scale1, tail, rowst, scalet, done) \
+#define BMOMSTEP64_RUN(STEP, WDS, VLD, start, rowsh, scaleh, body, by16, rows16, scale16, by8, rows8, scale8, by4, rows4, scale4, by1, rows1, scale1, tail, rowst, scalet, done) \
 start: \
 	MOVQ  BMOM_HEAD(SP), AX; \
 	TESTQ AX, AX; \
@@ -589,7 +636,7 @@ start: \
 	SHLQ  $3, BX; \
 body: \
 	CMPQ BX, R8; \
-	JAE  by4; \
+	JAE  by8; \
 by16: \
 	LEAQ (DI)(BX*1), R11; \
 	VMOVUPD 0(R11), Y0; \
@@ -674,6 +721,53 @@ scale16: \
 	ADDQ $512, BX; \
 	CMPQ BX, R8; \
 	JB   by16; \
+by8: \
+	LEAQ 256(BX), AX; \
+	CMPQ AX, R9; \
+	JA   by4; \
+	LEAQ (DI)(BX*1), R11; \
+	VMOVUPD 0(R11), Y0; \
+	VMOVUPD 32(R11), Y1; \
+	VMOVUPD 64(R11), Y2; \
+	VMOVUPD 96(R11), Y3; \
+	VMOVUPD 128(R11), Y4; \
+	VMOVUPD 160(R11), Y5; \
+	VMOVUPD 192(R11), Y6; \
+	VMOVUPD 224(R11), Y7; \
+	MOVQ CX, R12; \
+	DECQ R12; \
+	JZ   scale8; \
+rows8: \
+	ADDQ R13, R11; \
+	VADDPD 0(R11), Y0, Y0; \
+	VADDPD 32(R11), Y1, Y1; \
+	VADDPD 64(R11), Y2, Y2; \
+	VADDPD 96(R11), Y3, Y3; \
+	VADDPD 128(R11), Y4, Y4; \
+	VADDPD 160(R11), Y5, Y5; \
+	VADDPD 192(R11), Y6, Y6; \
+	VADDPD 224(R11), Y7, Y7; \
+	DECQ R12; \
+	JNZ  rows8; \
+scale8: \
+	VMULPD BMOM_SCALE(SP), Y0, Y0; \
+	VMULPD BMOM_SCALE(SP), Y1, Y1; \
+	VMULPD BMOM_SCALE(SP), Y2, Y2; \
+	VMULPD BMOM_SCALE(SP), Y3, Y3; \
+	VMULPD BMOM_SCALE(SP), Y4, Y4; \
+	VMULPD BMOM_SCALE(SP), Y5, Y5; \
+	VMULPD BMOM_SCALE(SP), Y6, Y6; \
+	VMULPD BMOM_SCALE(SP), Y7, Y7; \
+	BMOM_AT(STEP, WDS, MOM_STU64, 0, Y0, Y8); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 32, Y1, Y9); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 64, Y2, Y8); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 96, Y3, Y9); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 128, Y4, Y8); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 160, Y5, Y9); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 192, Y6, Y8); \
+	BMOM_AT(STEP, WDS, MOM_STU64, 224, Y7, Y9); \
+	ADDQ $256, BX; \
+	JMP  by8; \
 by4: \
 	LEAQ 128(BX), AX; \
 	CMPQ AX, R9; \
@@ -903,16 +997,16 @@ TEXT ·batchMomentumStep32AVX2(SB), NOSPLIT, $232-100
 	XORQ         BX, BX
 	MOM_DISPATCH(b32v0, b32v1, b32v2, b32v3, b32v4, b32v5, b32v6, b32v7, b32v8, b32v9)
 
-	BMOMSTEP32_RUN(MOM0_32, MOM_NOWD, MOM_NONE, b32v0, b32v0rowsh, b32v0scaleh, b32v0body, b32v0by16, b32v0rows16, b32v0scale16, b32v0by4, b32v0rows4, b32v0scale4, b32v0by1, b32v0rows1, b32v0scale1, b32v0tail, b32v0rowst, b32v0scalet, b32v0done)
-	BMOMSTEP32_RUN(MOM1_32, MOM_NOWD, MOM_NONE, b32v1, b32v1rowsh, b32v1scaleh, b32v1body, b32v1by16, b32v1rows16, b32v1scale16, b32v1by4, b32v1rows4, b32v1scale4, b32v1by1, b32v1rows1, b32v1scale1, b32v1tail, b32v1rowst, b32v1scalet, b32v1done)
-	BMOMSTEP32_RUN(MOM2_32, MOM_NOWD, MOM_NONE, b32v2, b32v2rowsh, b32v2scaleh, b32v2body, b32v2by16, b32v2rows16, b32v2scale16, b32v2by4, b32v2rows4, b32v2scale4, b32v2by1, b32v2rows1, b32v2scale1, b32v2tail, b32v2rowst, b32v2scalet, b32v2done)
-	BMOMSTEP32_RUN(MOM3_32, MOM_NOWD, MOM_LDV32, b32v3, b32v3rowsh, b32v3scaleh, b32v3body, b32v3by16, b32v3rows16, b32v3scale16, b32v3by4, b32v3rows4, b32v3scale4, b32v3by1, b32v3rows1, b32v3scale1, b32v3tail, b32v3rowst, b32v3scalet, b32v3done)
-	BMOMSTEP32_RUN(MOM4_32, MOM_NOWD, MOM_LDV32, b32v4, b32v4rowsh, b32v4scaleh, b32v4body, b32v4by16, b32v4rows16, b32v4scale16, b32v4by4, b32v4rows4, b32v4scale4, b32v4by1, b32v4rows1, b32v4scale1, b32v4tail, b32v4rowst, b32v4scalet, b32v4done)
-	BMOMSTEP32_RUN(MOM0_32, MOM_WD32, MOM_NONE, b32v5, b32v5rowsh, b32v5scaleh, b32v5body, b32v5by16, b32v5rows16, b32v5scale16, b32v5by4, b32v5rows4, b32v5scale4, b32v5by1, b32v5rows1, b32v5scale1, b32v5tail, b32v5rowst, b32v5scalet, b32v5done)
-	BMOMSTEP32_RUN(MOM1_32, MOM_WD32, MOM_NONE, b32v6, b32v6rowsh, b32v6scaleh, b32v6body, b32v6by16, b32v6rows16, b32v6scale16, b32v6by4, b32v6rows4, b32v6scale4, b32v6by1, b32v6rows1, b32v6scale1, b32v6tail, b32v6rowst, b32v6scalet, b32v6done)
-	BMOMSTEP32_RUN(MOM2_32, MOM_WD32, MOM_NONE, b32v7, b32v7rowsh, b32v7scaleh, b32v7body, b32v7by16, b32v7rows16, b32v7scale16, b32v7by4, b32v7rows4, b32v7scale4, b32v7by1, b32v7rows1, b32v7scale1, b32v7tail, b32v7rowst, b32v7scalet, b32v7done)
-	BMOMSTEP32_RUN(MOM3_32, MOM_WD32, MOM_LDV32, b32v8, b32v8rowsh, b32v8scaleh, b32v8body, b32v8by16, b32v8rows16, b32v8scale16, b32v8by4, b32v8rows4, b32v8scale4, b32v8by1, b32v8rows1, b32v8scale1, b32v8tail, b32v8rowst, b32v8scalet, b32v8done)
-	BMOMSTEP32_RUN(MOM4_32, MOM_WD32, MOM_LDV32, b32v9, b32v9rowsh, b32v9scaleh, b32v9body, b32v9by16, b32v9rows16, b32v9scale16, b32v9by4, b32v9rows4, b32v9scale4, b32v9by1, b32v9rows1, b32v9scale1, b32v9tail, b32v9rowst, b32v9scalet, b32v9done)
+	BMOMSTEP32_RUN(MOM0_32, MOM_NOWD, MOM_NONE, b32v0, b32v0rowsh, b32v0scaleh, b32v0body, b32v0by16, b32v0rows16, b32v0scale16, b32v0by8, b32v0rows8, b32v0scale8, b32v0by4, b32v0rows4, b32v0scale4, b32v0by1, b32v0rows1, b32v0scale1, b32v0tail, b32v0rowst, b32v0scalet, b32v0done)
+	BMOMSTEP32_RUN(MOM1_32, MOM_NOWD, MOM_NONE, b32v1, b32v1rowsh, b32v1scaleh, b32v1body, b32v1by16, b32v1rows16, b32v1scale16, b32v1by8, b32v1rows8, b32v1scale8, b32v1by4, b32v1rows4, b32v1scale4, b32v1by1, b32v1rows1, b32v1scale1, b32v1tail, b32v1rowst, b32v1scalet, b32v1done)
+	BMOMSTEP32_RUN(MOM2_32, MOM_NOWD, MOM_NONE, b32v2, b32v2rowsh, b32v2scaleh, b32v2body, b32v2by16, b32v2rows16, b32v2scale16, b32v2by8, b32v2rows8, b32v2scale8, b32v2by4, b32v2rows4, b32v2scale4, b32v2by1, b32v2rows1, b32v2scale1, b32v2tail, b32v2rowst, b32v2scalet, b32v2done)
+	BMOMSTEP32_RUN(MOM3_32, MOM_NOWD, MOM_LDV32, b32v3, b32v3rowsh, b32v3scaleh, b32v3body, b32v3by16, b32v3rows16, b32v3scale16, b32v3by8, b32v3rows8, b32v3scale8, b32v3by4, b32v3rows4, b32v3scale4, b32v3by1, b32v3rows1, b32v3scale1, b32v3tail, b32v3rowst, b32v3scalet, b32v3done)
+	BMOMSTEP32_RUN(MOM4_32, MOM_NOWD, MOM_LDV32, b32v4, b32v4rowsh, b32v4scaleh, b32v4body, b32v4by16, b32v4rows16, b32v4scale16, b32v4by8, b32v4rows8, b32v4scale8, b32v4by4, b32v4rows4, b32v4scale4, b32v4by1, b32v4rows1, b32v4scale1, b32v4tail, b32v4rowst, b32v4scalet, b32v4done)
+	BMOMSTEP32_RUN(MOM0_32, MOM_WD32, MOM_NONE, b32v5, b32v5rowsh, b32v5scaleh, b32v5body, b32v5by16, b32v5rows16, b32v5scale16, b32v5by8, b32v5rows8, b32v5scale8, b32v5by4, b32v5rows4, b32v5scale4, b32v5by1, b32v5rows1, b32v5scale1, b32v5tail, b32v5rowst, b32v5scalet, b32v5done)
+	BMOMSTEP32_RUN(MOM1_32, MOM_WD32, MOM_NONE, b32v6, b32v6rowsh, b32v6scaleh, b32v6body, b32v6by16, b32v6rows16, b32v6scale16, b32v6by8, b32v6rows8, b32v6scale8, b32v6by4, b32v6rows4, b32v6scale4, b32v6by1, b32v6rows1, b32v6scale1, b32v6tail, b32v6rowst, b32v6scalet, b32v6done)
+	BMOMSTEP32_RUN(MOM2_32, MOM_WD32, MOM_NONE, b32v7, b32v7rowsh, b32v7scaleh, b32v7body, b32v7by16, b32v7rows16, b32v7scale16, b32v7by8, b32v7rows8, b32v7scale8, b32v7by4, b32v7rows4, b32v7scale4, b32v7by1, b32v7rows1, b32v7scale1, b32v7tail, b32v7rowst, b32v7scalet, b32v7done)
+	BMOMSTEP32_RUN(MOM3_32, MOM_WD32, MOM_LDV32, b32v8, b32v8rowsh, b32v8scaleh, b32v8body, b32v8by16, b32v8rows16, b32v8scale16, b32v8by8, b32v8rows8, b32v8scale8, b32v8by4, b32v8rows4, b32v8scale4, b32v8by1, b32v8rows1, b32v8scale1, b32v8tail, b32v8rowst, b32v8scalet, b32v8done)
+	BMOMSTEP32_RUN(MOM4_32, MOM_WD32, MOM_LDV32, b32v9, b32v9rowsh, b32v9scaleh, b32v9body, b32v9by16, b32v9rows16, b32v9scale16, b32v9by8, b32v9rows8, b32v9scale8, b32v9by4, b32v9rows4, b32v9scale4, b32v9by1, b32v9rows1, b32v9scale1, b32v9tail, b32v9rowst, b32v9scalet, b32v9done)
 
 // func batchMomentumStep64AVX2(p, v, rows []float64, scale, negLR, mu, c, wd float64, sign, variant uint64)
 //
@@ -958,13 +1052,13 @@ TEXT ·batchMomentumStep64AVX2(SB), NOSPLIT, $232-128
 	XORQ         BX, BX
 	MOM_DISPATCH(b64v0, b64v1, b64v2, b64v3, b64v4, b64v5, b64v6, b64v7, b64v8, b64v9)
 
-	BMOMSTEP64_RUN(MOM0_64, MOM_NOWD, MOM_NONE, b64v0, b64v0rowsh, b64v0scaleh, b64v0body, b64v0by16, b64v0rows16, b64v0scale16, b64v0by4, b64v0rows4, b64v0scale4, b64v0by1, b64v0rows1, b64v0scale1, b64v0tail, b64v0rowst, b64v0scalet, b64v0done)
-	BMOMSTEP64_RUN(MOM1_64, MOM_NOWD, MOM_NONE, b64v1, b64v1rowsh, b64v1scaleh, b64v1body, b64v1by16, b64v1rows16, b64v1scale16, b64v1by4, b64v1rows4, b64v1scale4, b64v1by1, b64v1rows1, b64v1scale1, b64v1tail, b64v1rowst, b64v1scalet, b64v1done)
-	BMOMSTEP64_RUN(MOM2_64, MOM_NOWD, MOM_NONE, b64v2, b64v2rowsh, b64v2scaleh, b64v2body, b64v2by16, b64v2rows16, b64v2scale16, b64v2by4, b64v2rows4, b64v2scale4, b64v2by1, b64v2rows1, b64v2scale1, b64v2tail, b64v2rowst, b64v2scalet, b64v2done)
-	BMOMSTEP64_RUN(MOM3_64, MOM_NOWD, MOM_LDV64, b64v3, b64v3rowsh, b64v3scaleh, b64v3body, b64v3by16, b64v3rows16, b64v3scale16, b64v3by4, b64v3rows4, b64v3scale4, b64v3by1, b64v3rows1, b64v3scale1, b64v3tail, b64v3rowst, b64v3scalet, b64v3done)
-	BMOMSTEP64_RUN(MOM4_64, MOM_NOWD, MOM_LDV64, b64v4, b64v4rowsh, b64v4scaleh, b64v4body, b64v4by16, b64v4rows16, b64v4scale16, b64v4by4, b64v4rows4, b64v4scale4, b64v4by1, b64v4rows1, b64v4scale1, b64v4tail, b64v4rowst, b64v4scalet, b64v4done)
-	BMOMSTEP64_RUN(MOM0_64, MOM_WD64, MOM_NONE, b64v5, b64v5rowsh, b64v5scaleh, b64v5body, b64v5by16, b64v5rows16, b64v5scale16, b64v5by4, b64v5rows4, b64v5scale4, b64v5by1, b64v5rows1, b64v5scale1, b64v5tail, b64v5rowst, b64v5scalet, b64v5done)
-	BMOMSTEP64_RUN(MOM1_64, MOM_WD64, MOM_NONE, b64v6, b64v6rowsh, b64v6scaleh, b64v6body, b64v6by16, b64v6rows16, b64v6scale16, b64v6by4, b64v6rows4, b64v6scale4, b64v6by1, b64v6rows1, b64v6scale1, b64v6tail, b64v6rowst, b64v6scalet, b64v6done)
-	BMOMSTEP64_RUN(MOM2_64, MOM_WD64, MOM_NONE, b64v7, b64v7rowsh, b64v7scaleh, b64v7body, b64v7by16, b64v7rows16, b64v7scale16, b64v7by4, b64v7rows4, b64v7scale4, b64v7by1, b64v7rows1, b64v7scale1, b64v7tail, b64v7rowst, b64v7scalet, b64v7done)
-	BMOMSTEP64_RUN(MOM3_64, MOM_WD64, MOM_LDV64, b64v8, b64v8rowsh, b64v8scaleh, b64v8body, b64v8by16, b64v8rows16, b64v8scale16, b64v8by4, b64v8rows4, b64v8scale4, b64v8by1, b64v8rows1, b64v8scale1, b64v8tail, b64v8rowst, b64v8scalet, b64v8done)
-	BMOMSTEP64_RUN(MOM4_64, MOM_WD64, MOM_LDV64, b64v9, b64v9rowsh, b64v9scaleh, b64v9body, b64v9by16, b64v9rows16, b64v9scale16, b64v9by4, b64v9rows4, b64v9scale4, b64v9by1, b64v9rows1, b64v9scale1, b64v9tail, b64v9rowst, b64v9scalet, b64v9done)
+	BMOMSTEP64_RUN(MOM0_64, MOM_NOWD, MOM_NONE, b64v0, b64v0rowsh, b64v0scaleh, b64v0body, b64v0by16, b64v0rows16, b64v0scale16, b64v0by8, b64v0rows8, b64v0scale8, b64v0by4, b64v0rows4, b64v0scale4, b64v0by1, b64v0rows1, b64v0scale1, b64v0tail, b64v0rowst, b64v0scalet, b64v0done)
+	BMOMSTEP64_RUN(MOM1_64, MOM_NOWD, MOM_NONE, b64v1, b64v1rowsh, b64v1scaleh, b64v1body, b64v1by16, b64v1rows16, b64v1scale16, b64v1by8, b64v1rows8, b64v1scale8, b64v1by4, b64v1rows4, b64v1scale4, b64v1by1, b64v1rows1, b64v1scale1, b64v1tail, b64v1rowst, b64v1scalet, b64v1done)
+	BMOMSTEP64_RUN(MOM2_64, MOM_NOWD, MOM_NONE, b64v2, b64v2rowsh, b64v2scaleh, b64v2body, b64v2by16, b64v2rows16, b64v2scale16, b64v2by8, b64v2rows8, b64v2scale8, b64v2by4, b64v2rows4, b64v2scale4, b64v2by1, b64v2rows1, b64v2scale1, b64v2tail, b64v2rowst, b64v2scalet, b64v2done)
+	BMOMSTEP64_RUN(MOM3_64, MOM_NOWD, MOM_LDV64, b64v3, b64v3rowsh, b64v3scaleh, b64v3body, b64v3by16, b64v3rows16, b64v3scale16, b64v3by8, b64v3rows8, b64v3scale8, b64v3by4, b64v3rows4, b64v3scale4, b64v3by1, b64v3rows1, b64v3scale1, b64v3tail, b64v3rowst, b64v3scalet, b64v3done)
+	BMOMSTEP64_RUN(MOM4_64, MOM_NOWD, MOM_LDV64, b64v4, b64v4rowsh, b64v4scaleh, b64v4body, b64v4by16, b64v4rows16, b64v4scale16, b64v4by8, b64v4rows8, b64v4scale8, b64v4by4, b64v4rows4, b64v4scale4, b64v4by1, b64v4rows1, b64v4scale1, b64v4tail, b64v4rowst, b64v4scalet, b64v4done)
+	BMOMSTEP64_RUN(MOM0_64, MOM_WD64, MOM_NONE, b64v5, b64v5rowsh, b64v5scaleh, b64v5body, b64v5by16, b64v5rows16, b64v5scale16, b64v5by8, b64v5rows8, b64v5scale8, b64v5by4, b64v5rows4, b64v5scale4, b64v5by1, b64v5rows1, b64v5scale1, b64v5tail, b64v5rowst, b64v5scalet, b64v5done)
+	BMOMSTEP64_RUN(MOM1_64, MOM_WD64, MOM_NONE, b64v6, b64v6rowsh, b64v6scaleh, b64v6body, b64v6by16, b64v6rows16, b64v6scale16, b64v6by8, b64v6rows8, b64v6scale8, b64v6by4, b64v6rows4, b64v6scale4, b64v6by1, b64v6rows1, b64v6scale1, b64v6tail, b64v6rowst, b64v6scalet, b64v6done)
+	BMOMSTEP64_RUN(MOM2_64, MOM_WD64, MOM_NONE, b64v7, b64v7rowsh, b64v7scaleh, b64v7body, b64v7by16, b64v7rows16, b64v7scale16, b64v7by8, b64v7rows8, b64v7scale8, b64v7by4, b64v7rows4, b64v7scale4, b64v7by1, b64v7rows1, b64v7scale1, b64v7tail, b64v7rowst, b64v7scalet, b64v7done)
+	BMOMSTEP64_RUN(MOM3_64, MOM_WD64, MOM_LDV64, b64v8, b64v8rowsh, b64v8scaleh, b64v8body, b64v8by16, b64v8rows16, b64v8scale16, b64v8by8, b64v8rows8, b64v8scale8, b64v8by4, b64v8rows4, b64v8scale4, b64v8by1, b64v8rows1, b64v8scale1, b64v8tail, b64v8rowst, b64v8scalet, b64v8done)
+	BMOMSTEP64_RUN(MOM4_64, MOM_WD64, MOM_LDV64, b64v9, b64v9rowsh, b64v9scaleh, b64v9body, b64v9by16, b64v9rows16, b64v9scale16, b64v9by8, b64v9rows8, b64v9scale8, b64v9by4, b64v9rows4, b64v9scale4, b64v9by1, b64v9rows1, b64v9scale1, b64v9tail, b64v9rowst, b64v9scalet, b64v9done)
