@@ -87,7 +87,15 @@ func runSelf(t *testing.T, env ...string) (string, error) {
 	args := []string{os.Args[0], "-test.run=^TestExpectedPath$", "-test.v"}
 	run := func(argv []string) (string, error) {
 		cmd := exec.Command(argv[0], argv[1:]...)
-		cmd.Env = append(os.Environ(), env...)
+		// The child sees only the choices made here, not a path the
+		// parent run was forced onto.
+		cmd.Env = nil
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, EnvVar+"=") && !strings.HasPrefix(kv, "DOWNHILL_EXPECT_ACTIVE=") {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
+		cmd.Env = append(cmd.Env, env...)
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
