@@ -384,7 +384,7 @@ func noiseBall(file string) (noiseReport, error) {
 		if err := addPath(pc, v.name, v.c, path[:300]); err != nil {
 			return rep, err
 		}
-		if err := addDots(pz, v.name, v.c, path[len(path)-tail:]); err != nil {
+		if err := addDots(pz, "", v.c, path[len(path)-tail:]); err != nil { // the legend is on the left
 			return rep, err
 		}
 		// The distance averaged over windows of 50 steps: the raw one is
@@ -411,10 +411,11 @@ func noiseBall(file string) (noiseReport, error) {
 			rep.DecayingRadius = r
 		}
 	}
-	for _, p := range []*plot.Plot{pc, pz} {
-		if err := addStar(p, best); err != nil {
-			return rep, err
-		}
+	if err := addStar(pc, "minimum", best); err != nil {
+		return rep, err
+	}
+	if err := addStar(pz, "", best); err != nil {
+		return rep, err
 	}
 	pc.X.Min, pc.X.Max, pc.Y.Min, pc.Y.Max = -3.5, 4, -2.5, 3
 	pz.X.Min, pz.X.Max, pz.Y.Min, pz.Y.Max = best[0]-zoom, best[0]+zoom, best[1]-zoom, best[1]+zoom
@@ -671,14 +672,16 @@ func addDots(p *plot.Plot, name string, c color.Color, path [][]float64) error {
 }
 
 // addStar marks the minimum.
-func addStar(p *plot.Plot, at []float64) error {
+func addStar(p *plot.Plot, name string, at []float64) error {
 	s, err := plotter.NewScatter(plotter.XYs{{X: at[0], Y: at[1]}})
 	if err != nil {
 		return err
 	}
 	s.Color, s.Radius, s.Shape = color.Black, vg.Points(5), draw.CrossGlyph{}
 	p.Add(s)
-	p.Legend.Add("minimum", s)
+	if name != "" {
+		p.Legend.Add(name, s)
+	}
 	return nil
 }
 
