@@ -250,6 +250,8 @@ func runTrain(e *env, f trainFlags) error {
 			return fmt.Errorf("%w\n(try a smaller -lr than %v)", trainErr, f.lr)
 		case errors.Is(trainErr, context.Canceled) && f.checkpoint != "":
 			return fmt.Errorf("interrupted; the last finished epoch is saved in %s (continue with -resume %s)", f.checkpoint, f.checkpoint)
+		case errors.Is(trainErr, context.Canceled):
+			return errors.New("interrupted (with -checkpoint FILE a run can be resumed)")
 		}
 		return trainErr
 	}
