@@ -112,33 +112,35 @@ func addLine(p *plot.Plot, name string, c color.Color, dashed bool, xs, ys []flo
 	return nil
 }
 
-// plotTraining draws the training loss and the test accuracy per epoch.
+// plotTraining draws the training loss and the test
+// accuracy per epoch; the accuracy before the first epoch (chance) is
+// left out so that the axis shows the part that matters.
 func plotTraining(path string, hist []trainPoint) error {
 	if len(hist) == 0 {
 		return fmt.Errorf("-plot: nothing to plot")
 	}
-	var ep, loss, acc []float64
-	for _, p := range hist {
+	var ep, loss, accEp, acc []float64
+	for i, p := range hist {
 		ep = append(ep, float64(p.Epoch))
 		loss = append(loss, p.Loss)
-		acc = append(acc, 100*p.Accuracy)
+		if i > 0 || len(hist) == 1 {
+			accEp = append(accEp, float64(p.Epoch))
+			acc = append(acc, 100*p.Accuracy)
+		}
 	}
 	pl := newPlot("Training loss (cross-entropy)", "epoch", "mean loss")
 	if err := addLine(pl, "", blue, false, ep, loss); err != nil {
 		return err
 	}
 	pa := newPlot("Test accuracy", "epoch", "% correct")
-	if err := addLine(pa, "", green, false, ep, acc); err != nil {
+	if err := addLine(pa, "", green, false, accEp, acc); err != nil {
 		return err
 	}
-	// Start the accuracy axis near the interesting part, not at 0.
-	if len(acc) > 1 {
-		lo := acc[1]
-		for _, a := range acc[1:] {
-			lo = min(lo, a)
-		}
-		pa.Y.Min = max(0, lo-2)
+	lo, hi := acc[0], acc[0]
+	for _, a := range acc {
+		lo, hi = min(lo, a), max(hi, a)
 	}
-	pa.Y.Max = 100
+	pa.Y.Min, pa.Y.Max = max(0, lo-1), min(100, hi+1)
+	pa.X.Min = ep[0]
 	return savePNG(path, 20*vg.Centimeter, 8*vg.Centimeter, pl, pa)
 }
