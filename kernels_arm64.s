@@ -661,11 +661,15 @@ momentum32_done:
 //    }
 //
 // Requires: ASIMD
-// Registers: as momentumStep32NEON, with R1 = &rows[0][i] (top of the
-// column block), R7 = n*4 (row stride in bytes), R8 = m, R9 = &rows[r][i],
-// R10 = rows left, V28 = scale; the gradient of 16 columns is summed in
-// V0-V3 (4 independent FADD per row, V8-V11 = row r), scaled, then
-// updated exactly as in momentumStep32NEON.
+// Registers: as momentumStep32NEON, with R4 = tiles of 32 columns left,
+// R5 = columns left after them, R1 = &rows[0][i] (top of the tile), R7 =
+// n*4 (row stride in bytes), R8 = m, R9/R12 = &rows[r][i] for the two
+// halves of the tile, R10 = rows left, R11 = halves left to update, V28 =
+// scale. The gradient of 32 columns is summed in V0-V3 and V16-V19 (8
+// independent FADD per row, V8-V15 = row r) and scaled; the update then
+// runs exactly as in momentumStep32NEON on V0-V3, and again after V16-V19
+// are moved into V0-V3. Then one tile of 16 columns (4 FADD per row) if
+// 16 or more are left, then single columns on scalar registers.
 TEXT ·batchMomentumStep32NEON(SB), NOSPLIT, $0-104
 	MOVD   p_base+0(FP), R0
 	MOVD   p_len+8(FP), R5
@@ -685,41 +689,95 @@ TEXT ·batchMomentumStep32NEON(SB), NOSPLIT, $0-104
 	VDUP   V27.S[0], V27.S4
 	UDIV   R5, R8, R8                              // m = len(rows)/n
 	LSL    $2, R5, R7
-	LSR    $4, R5, R4
-	AND    $15, R5, R5
-	CBZ    R4, batch32_tail
+	LSR    $5, R5, R4
+	AND    $31, R5, R5
+	CBZ    R4, batch32_rest
 
-batch32_by16:
-	CBZ    R8, batch32_zero
+batch32_by32:
+	CBZ    R8, batch32_zero32
 	MOVD   R1, R9
-	VLD1.P (R9)(R7), [V0.S4, V1.S4, V2.S4, V3.S4] // s = rows[i]
+	ADD    $64, R1, R12
+	VLD1.P (R9)(R7), [V0.S4, V1.S4, V2.S4, V3.S4] // s = rows[i], columns 0-15
+	VLD1.P (R12)(R7), [V16.S4, V17.S4, V18.S4, V19.S4] // columns 16-31
 	SUBS   $1, R8, R10
-	BEQ    batch32_scale
+	BEQ    batch32_scale32
 
-batch32_rows:
+batch32_rows32:
 	VLD1.P (R9)(R7), [V8.S4, V9.S4, V10.S4, V11.S4]
+	VLD1.P (R12)(R7), [V12.S4, V13.S4, V14.S4, V15.S4]
 	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s /* s = s + rows[r*n+i] */
 	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
 	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
 	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	WORD $0x4e2cd610 // fadd v16.4s, v16.4s, v12.4s
+	WORD $0x4e2dd631 // fadd v17.4s, v17.4s, v13.4s
+	WORD $0x4e2ed652 // fadd v18.4s, v18.4s, v14.4s
+	WORD $0x4e2fd673 // fadd v19.4s, v19.4s, v15.4s
 	SUBS   $1, R10, R10
-	BNE    batch32_rows
+	BNE    batch32_rows32
 
-batch32_scale:
+batch32_scale32:
 	WORD $0x6e3cdc00 // fmul v0.4s, v0.4s, v28.4s /* g = scale*s */
 	WORD $0x6e3cdc21 // fmul v1.4s, v1.4s, v28.4s
 	WORD $0x6e3cdc42 // fmul v2.4s, v2.4s, v28.4s
 	WORD $0x6e3cdc63 // fmul v3.4s, v3.4s, v28.4s
-	B      batch32_g
+	WORD $0x6e3cde10 // fmul v16.4s, v16.4s, v28.4s
+	WORD $0x6e3cde31 // fmul v17.4s, v17.4s, v28.4s
+	WORD $0x6e3cde52 // fmul v18.4s, v18.4s, v28.4s
+	WORD $0x6e3cde73 // fmul v19.4s, v19.4s, v28.4s
+	B      batch32_halves
 
-batch32_zero:
+batch32_zero32:
 	VEOR   V0.B16, V0.B16, V0.B16                  // g = +0
 	VEOR   V1.B16, V1.B16, V1.B16
 	VEOR   V2.B16, V2.B16, V2.B16
 	VEOR   V3.B16, V3.B16, V3.B16
+	VEOR   V16.B16, V16.B16, V16.B16
+	VEOR   V17.B16, V17.B16, V17.B16
+	VEOR   V18.B16, V18.B16, V18.B16
+	VEOR   V19.B16, V19.B16, V19.B16
+
+batch32_halves:
+	ADD    $128, R1, R1
+	MOVD   $2, R11                                 // update columns 0-15, then 16-31
+	B      batch32_g
+
+batch32_rest:                                       // one tile of 16 columns, if left
+	TBZ    $4, R5, batch32_tail
+	AND    $15, R5, R5
+	CBZ    R8, batch32_zero16
+	MOVD   R1, R9
+	VLD1.P (R9)(R7), [V0.S4, V1.S4, V2.S4, V3.S4] // s = rows[i]
+	SUBS   $1, R8, R10
+	BEQ    batch32_scale16
+
+batch32_rows16:
+	VLD1.P (R9)(R7), [V8.S4, V9.S4, V10.S4, V11.S4]
+	WORD $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
+	WORD $0x4e29d421 // fadd v1.4s, v1.4s, v9.4s
+	WORD $0x4e2ad442 // fadd v2.4s, v2.4s, v10.4s
+	WORD $0x4e2bd463 // fadd v3.4s, v3.4s, v11.4s
+	SUBS   $1, R10, R10
+	BNE    batch32_rows16
+
+batch32_scale16:
+	WORD $0x6e3cdc00 // fmul v0.4s, v0.4s, v28.4s
+	WORD $0x6e3cdc21 // fmul v1.4s, v1.4s, v28.4s
+	WORD $0x6e3cdc42 // fmul v2.4s, v2.4s, v28.4s
+	WORD $0x6e3cdc63 // fmul v3.4s, v3.4s, v28.4s
+	B      batch32_half
+
+batch32_zero16:
+	VEOR   V0.B16, V0.B16, V0.B16
+	VEOR   V1.B16, V1.B16, V1.B16
+	VEOR   V2.B16, V2.B16, V2.B16
+	VEOR   V3.B16, V3.B16, V3.B16
+
+batch32_half:
+	ADD    $64, R1, R1
+	MOVD   $1, R11
 
 batch32_g:
-	ADD    $64, R1, R1
 	VLD1   (R0), [V4.S4, V5.S4, V6.S4, V7.S4]      // p
 	TBZ    $0, R6, batch32_d
 	WORD $0x6ea0f800 // fneg v0.4s, v0.4s /* g' = -g */
@@ -777,8 +835,19 @@ batch32_svn:
 
 batch32_store:
 	VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(R0)
+	SUBS   $1, R11, R11
+	BEQ    batch32_next
+	VMOV   V16.B16, V0.B16                         // the gradient of columns 16-31
+	VMOV   V17.B16, V1.B16
+	VMOV   V18.B16, V2.B16
+	VMOV   V19.B16, V3.B16
+	B      batch32_g
+
+batch32_next:
+	CBZ    R4, batch32_rest                        // the 16-column tile is done
 	SUBS   $1, R4, R4
-	BNE    batch32_by16
+	BNE    batch32_by32
+	B      batch32_rest
 
 batch32_tail:
 	CBZ    R5, batch32_done
@@ -1450,23 +1519,12 @@ momentum64_done:
 
 // func batchMomentumStep64NEON(p, v, rows []float64, scale, negLR, mu, c, wd float64, mode uint64)
 //
-//    n, m := len(p), len(rows)/len(p)
-//    for i := range p {
-//        gi := float64(0)                                // m == 0
-//        if m > 0 {
-//            s := rows[i]
-//            for r := 1; r < m; r++ { s = s + rows[r*n+i] }
-//            gi = float64(scale * s)
-//        }
-//        ... the body of momentumStep64NEON with g[i] = gi
-//    }
+//    batchMomentumStep64NEON for float64.
 //
 // Requires: ASIMD
-// Registers: as momentumStep64NEON, with R1 = &rows[0][i] (top of the
-// column block), R7 = n*8 (row stride in bytes), R8 = m, R9 = &rows[r][i],
-// R10 = rows left, V28 = scale; the gradient of 8 columns is summed in
-// V0-V3 (4 independent FADD per row, V8-V11 = row r), scaled, then
-// updated exactly as in momentumStep64NEON.
+// Registers: as batchMomentumStep64NEON, with tiles of 16 columns (V0-V3
+// and V16-V19, 8 independent FADD per row), then one of 8 columns, then
+// single columns; R7 = n*8.
 TEXT ·batchMomentumStep64NEON(SB), NOSPLIT, $0-120
 	MOVD   p_base+0(FP), R0
 	MOVD   p_len+8(FP), R5
@@ -1486,41 +1544,95 @@ TEXT ·batchMomentumStep64NEON(SB), NOSPLIT, $0-120
 	VDUP   V27.D[0], V27.D2
 	UDIV   R5, R8, R8                              // m = len(rows)/n
 	LSL    $3, R5, R7
-	LSR    $3, R5, R4
-	AND    $7, R5, R5
-	CBZ    R4, batch64_tail
+	LSR    $4, R5, R4
+	AND    $15, R5, R5
+	CBZ    R4, batch64_rest
 
-batch64_by8:
-	CBZ    R8, batch64_zero
+batch64_by16:
+	CBZ    R8, batch64_zero16
 	MOVD   R1, R9
-	VLD1.P (R9)(R7), [V0.D2, V1.D2, V2.D2, V3.D2] // s = rows[i]
+	ADD    $64, R1, R12
+	VLD1.P (R9)(R7), [V0.D2, V1.D2, V2.D2, V3.D2] // s = rows[i], columns 0-7
+	VLD1.P (R12)(R7), [V16.D2, V17.D2, V18.D2, V19.D2] // columns 8-15
 	SUBS   $1, R8, R10
-	BEQ    batch64_scale
+	BEQ    batch64_scale16
 
-batch64_rows:
+batch64_rows16:
 	VLD1.P (R9)(R7), [V8.D2, V9.D2, V10.D2, V11.D2]
+	VLD1.P (R12)(R7), [V12.D2, V13.D2, V14.D2, V15.D2]
 	WORD $0x4e68d400 // fadd v0.2d, v0.2d, v8.2d /* s = s + rows[r*n+i] */
 	WORD $0x4e69d421 // fadd v1.2d, v1.2d, v9.2d
 	WORD $0x4e6ad442 // fadd v2.2d, v2.2d, v10.2d
 	WORD $0x4e6bd463 // fadd v3.2d, v3.2d, v11.2d
+	WORD $0x4e6cd610 // fadd v16.2d, v16.2d, v12.2d
+	WORD $0x4e6dd631 // fadd v17.2d, v17.2d, v13.2d
+	WORD $0x4e6ed652 // fadd v18.2d, v18.2d, v14.2d
+	WORD $0x4e6fd673 // fadd v19.2d, v19.2d, v15.2d
 	SUBS   $1, R10, R10
-	BNE    batch64_rows
+	BNE    batch64_rows16
 
-batch64_scale:
+batch64_scale16:
 	WORD $0x6e7cdc00 // fmul v0.2d, v0.2d, v28.2d /* g = scale*s */
 	WORD $0x6e7cdc21 // fmul v1.2d, v1.2d, v28.2d
 	WORD $0x6e7cdc42 // fmul v2.2d, v2.2d, v28.2d
 	WORD $0x6e7cdc63 // fmul v3.2d, v3.2d, v28.2d
-	B      batch64_g
+	WORD $0x6e7cde10 // fmul v16.2d, v16.2d, v28.2d
+	WORD $0x6e7cde31 // fmul v17.2d, v17.2d, v28.2d
+	WORD $0x6e7cde52 // fmul v18.2d, v18.2d, v28.2d
+	WORD $0x6e7cde73 // fmul v19.2d, v19.2d, v28.2d
+	B      batch64_halves
 
-batch64_zero:
+batch64_zero16:
 	VEOR   V0.B16, V0.B16, V0.B16                  // g = +0
 	VEOR   V1.B16, V1.B16, V1.B16
 	VEOR   V2.B16, V2.B16, V2.B16
 	VEOR   V3.B16, V3.B16, V3.B16
+	VEOR   V16.B16, V16.B16, V16.B16
+	VEOR   V17.B16, V17.B16, V17.B16
+	VEOR   V18.B16, V18.B16, V18.B16
+	VEOR   V19.B16, V19.B16, V19.B16
+
+batch64_halves:
+	ADD    $128, R1, R1
+	MOVD   $2, R11                                 // update columns 0-7, then 8-15
+	B      batch64_g
+
+batch64_rest:                                       // one tile of 8 columns, if left
+	TBZ    $3, R5, batch64_tail
+	AND    $7, R5, R5
+	CBZ    R8, batch64_zero8
+	MOVD   R1, R9
+	VLD1.P (R9)(R7), [V0.D2, V1.D2, V2.D2, V3.D2] // s = rows[i]
+	SUBS   $1, R8, R10
+	BEQ    batch64_scale8
+
+batch64_rows8:
+	VLD1.P (R9)(R7), [V8.D2, V9.D2, V10.D2, V11.D2]
+	WORD $0x4e68d400 // fadd v0.2d, v0.2d, v8.2d
+	WORD $0x4e69d421 // fadd v1.2d, v1.2d, v9.2d
+	WORD $0x4e6ad442 // fadd v2.2d, v2.2d, v10.2d
+	WORD $0x4e6bd463 // fadd v3.2d, v3.2d, v11.2d
+	SUBS   $1, R10, R10
+	BNE    batch64_rows8
+
+batch64_scale8:
+	WORD $0x6e7cdc00 // fmul v0.2d, v0.2d, v28.2d
+	WORD $0x6e7cdc21 // fmul v1.2d, v1.2d, v28.2d
+	WORD $0x6e7cdc42 // fmul v2.2d, v2.2d, v28.2d
+	WORD $0x6e7cdc63 // fmul v3.2d, v3.2d, v28.2d
+	B      batch64_half
+
+batch64_zero8:
+	VEOR   V0.B16, V0.B16, V0.B16
+	VEOR   V1.B16, V1.B16, V1.B16
+	VEOR   V2.B16, V2.B16, V2.B16
+	VEOR   V3.B16, V3.B16, V3.B16
+
+batch64_half:
+	ADD    $64, R1, R1
+	MOVD   $1, R11
 
 batch64_g:
-	ADD    $64, R1, R1
 	VLD1   (R0), [V4.D2, V5.D2, V6.D2, V7.D2]      // p
 	TBZ    $0, R6, batch64_d
 	WORD $0x6ee0f800 // fneg v0.2d, v0.2d /* g' = -g */
@@ -1578,8 +1690,19 @@ batch64_svn:
 
 batch64_store:
 	VST1.P [V4.D2, V5.D2, V6.D2, V7.D2], 64(R0)
+	SUBS   $1, R11, R11
+	BEQ    batch64_next
+	VMOV   V16.B16, V0.B16                         // the gradient of columns 8-15
+	VMOV   V17.B16, V1.B16
+	VMOV   V18.B16, V2.B16
+	VMOV   V19.B16, V3.B16
+	B      batch64_g
+
+batch64_next:
+	CBZ    R4, batch64_rest                        // the 8-column tile is done
 	SUBS   $1, R4, R4
-	BNE    batch64_by8
+	BNE    batch64_by16
+	B      batch64_rest
 
 batch64_tail:
 	CBZ    R5, batch64_done
@@ -1643,3 +1766,4 @@ batch64_store1:
 
 batch64_done:
 	RET
+
