@@ -40,7 +40,7 @@
 //             per element of src, plus 8 FMUL, 2 ST1 per tile
 //   MomentumStep, 16 per iteration, by flags: plain SGD (Mu == 0) 13,
 //             heavy ball (Mu, history) 24, every flag on 37 instructions:
-//             0.81, 1.50, 2.31 (of which 3, 6 and 7 are loop-invariant
+//             0.81, 1.50, 2.31 (of which 4, 5 and 6 are loop-invariant
 //             TBZ/TBNZ/B on the mode bits, predicted)
 //   BatchMomentumStep: rows as SumRows (0.38 per element of rows), then
 //             per column the MomentumStep update (heavy ball ~2.3)
