@@ -117,7 +117,7 @@ func BatchMomentumStep[F Float](p, v, rows []F, scale F, h Momentum[F]) {
 // Axpy is the package-level Axpy on path k.
 func (k Kernels[F]) Axpy(alpha F, x, y []F) {
 	if len(x) != len(y) {
-		panic(lengthError("Axpy", "x", len(x), "y", len(y)))
+		panicLength("Axpy", "x", len(x), "y", len(y))
 	}
 	if len(x) == 0 {
 		return
@@ -132,7 +132,7 @@ func (k Kernels[F]) Axpy(alpha F, x, y []F) {
 // Axpby is the package-level Axpby on path k.
 func (k Kernels[F]) Axpby(alpha F, x []F, beta F, y []F) {
 	if len(x) != len(y) {
-		panic(lengthError("Axpby", "x", len(x), "y", len(y)))
+		panicLength("Axpby", "x", len(x), "y", len(y))
 	}
 	if len(x) == 0 {
 		return
@@ -159,7 +159,7 @@ func (k Kernels[F]) Scale(alpha F, x []F) {
 // Dot is the package-level Dot on path k.
 func (k Kernels[F]) Dot(x, y []F) F {
 	if len(x) != len(y) {
-		panic(lengthError("Dot", "x", len(x), "y", len(y)))
+		panicLength("Dot", "x", len(x), "y", len(y))
 	}
 	if len(x) == 0 {
 		return 0
@@ -175,7 +175,7 @@ func (k Kernels[F]) Dot(x, y []F) F {
 // SumRows is the package-level SumRows on path k.
 func (k Kernels[F]) SumRows(dst []F, scale F, src []F) {
 	if !isMultiple(len(src), len(dst)) {
-		panic(multipleError("SumRows", "src", len(src), "dst", len(dst)))
+		panicMultiple("SumRows", "src", len(src), "dst", len(dst))
 	}
 	if len(dst) == 0 {
 		return
@@ -190,10 +190,10 @@ func (k Kernels[F]) SumRows(dst []F, scale F, src []F) {
 // MomentumStep is the package-level MomentumStep on path k.
 func (k Kernels[F]) MomentumStep(p, g, v []F, h Momentum[F]) {
 	if len(g) != len(p) {
-		panic(lengthError("MomentumStep", "p", len(p), "g", len(g)))
+		panicLength("MomentumStep", "p", len(p), "g", len(g))
 	}
 	if h.Mu != 0 && len(v) != len(p) {
-		panic(lengthError("MomentumStep", "p", len(p), "v", len(v)))
+		panicLength("MomentumStep", "p", len(p), "v", len(v))
 	}
 	if len(p) == 0 {
 		return
@@ -208,10 +208,10 @@ func (k Kernels[F]) MomentumStep(p, g, v []F, h Momentum[F]) {
 // BatchMomentumStep is the package-level BatchMomentumStep on path k.
 func (k Kernels[F]) BatchMomentumStep(p, v, rows []F, scale F, h Momentum[F]) {
 	if !isMultiple(len(rows), len(p)) {
-		panic(multipleError("BatchMomentumStep", "rows", len(rows), "p", len(p)))
+		panicMultiple("BatchMomentumStep", "rows", len(rows), "p", len(p))
 	}
 	if h.Mu != 0 && len(v) != len(p) {
-		panic(lengthError("BatchMomentumStep", "p", len(p), "v", len(v)))
+		panicLength("BatchMomentumStep", "p", len(p), "v", len(v))
 	}
 	if len(p) == 0 {
 		return
@@ -235,10 +235,10 @@ func is32[F Float]() bool {
 func f32[F Float](a F) float32 { return *(*float32)(unsafe.Pointer(&a)) }
 func f64[F Float](a F) float64 { return *(*float64)(unsafe.Pointer(&a)) }
 func s32[F Float](x []F) []float32 {
-	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(x))), len(x))
+	return *(*[]float32)(unsafe.Pointer(&x))
 }
 func s64[F Float](x []F) []float64 {
-	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(x))), len(x))
+	return *(*[]float64)(unsafe.Pointer(&x))
 }
 
 func isMultiple(total, n int) bool {
@@ -248,12 +248,16 @@ func isMultiple(total, n int) bool {
 	return total%n == 0
 }
 
-// lengthError and multipleError build the panic messages of mismatched
-// lengths, e.g. "downhill: Axpy: len(x)=3 != len(y)=4".
-func lengthError(kernel, a string, na int, b string, nb int) string {
-	return fmt.Sprintf("downhill: %s: len(%s)=%d != len(%s)=%d", kernel, a, na, b, nb)
+// panicLength and panicMultiple panic on mismatched lengths with a message
+// such as "downhill: Axpy: len(x)=3 != len(y)=4". They stay out of line so
+// that the kernels' entry points carry no formatting code.
+//
+//go:noinline
+func panicLength(kernel, a string, na int, b string, nb int) {
+	panic(fmt.Sprintf("downhill: %s: len(%s)=%d != len(%s)=%d", kernel, a, na, b, nb))
 }
 
-func multipleError(kernel, a string, na int, b string, nb int) string {
-	return fmt.Sprintf("downhill: %s: len(%s)=%d is not a multiple of len(%s)=%d", kernel, a, na, b, nb)
+//go:noinline
+func panicMultiple(kernel, a string, na int, b string, nb int) {
+	panic(fmt.Sprintf("downhill: %s: len(%s)=%d is not a multiple of len(%s)=%d", kernel, a, na, b, nb))
 }

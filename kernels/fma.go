@@ -10,12 +10,12 @@ import "math"
 // float32 FMA: it rounds twice. FMA32 avoids that:
 //
 //  1. p = a*b is exact in float64 (24+24 significant bits < 53).
-//  2. s = p+c rounded to float64. If s is not a float32 value or a
-//     midpoint between two float32 values (and the result is in the
-//     float32 normal range), the exact p+c lies within half a float64 ulp
-//     of s, on the same side of every float32 rounding boundary, so
-//     rounding s to float32 gives the correctly rounded result: the
-//     common, fast case.
+//  2. s = p+c rounded to float64: the exact sum lies within half a
+//     float64 ulp of s. Unless s is exactly a midpoint between two float32
+//     values, no midpoint lies strictly between s and the exact sum, so
+//     rounding s to float32 gives the correctly rounded result. This is
+//     the fast path: every result in the float32 normal range (and zero,
+//     infinities and NaN) that is not a midpoint.
 //  3. Otherwise the rounding error of s is recovered exactly (TwoSum) and s
 //     is replaced by its round-to-odd value; rounding a round-to-odd result
 //     with at least two extra bits of precision to float32 is correct
@@ -26,26 +26,25 @@ func FMA32(a, b, c float32) float32 {
 	p := float64(float64(a) * float64(b)) // exact; the conversion forbids fusion
 	s := float64(p + float64(c))
 	bits := math.Float64bits(s)
-	// Bits 0..28 of a float64 significand are what rounding to float32
-	// drops. If bits 0..27 are not all zero, s is neither a float32 value
-	// nor a midpoint between two (nor is a midpoint within half a float64
-	// ulp of s), so the exact p+c lies on the same side of every float32
-	// rounding boundary as s. Results below the float32 normal range, Inf
-	// and NaN go the careful way.
-	if bits&(1<<28-1) == 0 || bits<<1 < (1023-126)<<53 {
-		bits = roundToOdd(p, float64(c))
+	if !fastOK(bits) {
+		bits = roundToOdd(p, float64(c), s)
 	}
 	return float32(math.Float64frombits(bits))
 }
 
-// roundToOdd returns the bits of p+c rounded to odd: p+c rounded to
-// nearest (s) if that is exact, else the one of s and its neighbour toward
-// p+c whose last significand bit is 1. It is kept out of line so that
-// FMA32's fast path inlines into the kernels' loops.
-//
-//go:noinline
-func roundToOdd(p, c float64) uint64 {
-	s := float64(p + c)
+// fastOK reports whether the float64 sum with these bits rounds to the
+// correct float32 directly: bits 0..28 of a float64 significand are what
+// rounding to float32 drops, and 1<<28 there marks a midpoint; below the
+// float32 normal range (exponent field < 1023-126) float32 keeps fewer
+// bits, so that range (but for zero, which is exact) takes the slow path.
+func fastOK(bits uint64) bool {
+	return bits&(1<<29-1) != 1<<28 && (bits<<1 >= (1023-126)<<53 || bits<<1 == 0)
+}
+
+// roundToOdd returns the bits of p+c rounded to odd, given s = p+c rounded
+// to nearest: s if that is exact, else the one of s and its neighbour toward
+// p+c whose last significand bit is 1.
+func roundToOdd(p, c, s float64) uint64 {
 	bits := math.Float64bits(s)
 	if s == 0 || s-s != 0 { // exact zero, or Inf/NaN: s is already right
 		return bits

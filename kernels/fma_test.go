@@ -112,8 +112,7 @@ func TestFMA32AgainstBig(t *testing.T) {
 
 // fma32Fast reports whether FMA32 takes its fast path for p+c.
 func fma32Fast(p, c float64) bool {
-	bits := math.Float64bits(p + c)
-	return !(bits&(1<<28-1) == 0 || bits<<1 < (1023-126)<<53)
+	return fastOK(math.Float64bits(p + c))
 }
 
 // TestFMA32Edges runs every combination of a set of edge values.

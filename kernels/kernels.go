@@ -31,32 +31,46 @@ const (
 
 // fma is a*b+c rounded once: math.FMA for float64, FMA32 for float32.
 func fma[F Float](a, b, c F) F {
-	if unsafe.Sizeof(a) == 4 {
-		return F(FMA32(float32(a), float32(b), float32(c)))
+	if unsafe.Sizeof(a) == 8 {
+		return F(math.FMA(float64(a), float64(b), float64(c)))
 	}
-	return F(math.FMA(float64(a), float64(b), float64(c)))
+	return F(FMA32(float32(a), float32(b), float32(c)))
 }
 
 // fmaFast is fma without a call, for the hot loops of the generic path
 // (which is also the fallback on CPUs without assembly): it returns
-// fma(a, b, c) and true, or false when the float32 result needs FMA32's
-// careful rounding step (see FMA32; the condition is the same).
+// fma(a, b, c) and true, or false when the float32 result may need
+// FMA32's round-to-odd step (the float64 sum lies on a float32 midpoint,
+// or below the float32 normal range; see fastOK).
 func fmaFast[F Float](a, b, c F) (F, bool) {
 	if unsafe.Sizeof(a) == 8 {
 		return F(math.FMA(float64(a), float64(b), float64(c))), true
 	}
 	s := float64(float64(float64(a)*float64(b)) + float64(c))
-	bits := math.Float64bits(s)
-	return F(float32(s)), bits&(1<<28-1) != 0 && bits<<1 >= (1023-126)<<53
+	return F(float32(s)), fastOK(math.Float64bits(s))
 }
 
 // Axpy: y[i] = fma(alpha, x[i], y[i]). len(x) must equal len(y).
 func Axpy[F Float](alpha F, x, y []F) {
 	y = y[:len(x)]
-	for i, xi := range x {
-		r, ok := fmaFast(alpha, xi, y[i])
+	// Four elements per iteration give the CPU independent chains of
+	// conversions (a float32<->float64 conversion also depends on the old
+	// contents of its target register, which would chain the iterations).
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		r0, ok0 := fmaFast(alpha, x[i], y[i])
+		r1, ok1 := fmaFast(alpha, x[i+1], y[i+1])
+		r2, ok2 := fmaFast(alpha, x[i+2], y[i+2])
+		r3, ok3 := fmaFast(alpha, x[i+3], y[i+3])
+		if !(ok0 && ok1 && ok2 && ok3) {
+			break // let the loop below take the careful path
+		}
+		y[i], y[i+1], y[i+2], y[i+3] = r0, r1, r2, r3
+	}
+	for ; i < len(x); i++ {
+		r, ok := fmaFast(alpha, x[i], y[i])
 		if !ok {
-			r = fma(alpha, xi, y[i])
+			r = fma(alpha, x[i], y[i])
 		}
 		y[i] = r
 	}
@@ -200,28 +214,43 @@ func MomentumStep[F Float](p, g, v []F, h Momentum[F]) {
 }
 
 // momentumElem is MomentumStep for element i with gradient gi; it writes
-// v[i] and returns the new p[i].
+// v[i] and returns the new p[i]. Each fma is tried without a call first
+// (fmaFast), as in Axpy.
 func momentumElem[F Float](p, v []F, i int, gi, c F, h *Momentum[F]) F {
 	if h.Maximize {
 		gi = -gi
 	}
 	d := gi
 	if h.WeightDecay != 0 {
-		d = fma(h.WeightDecay, p[i], gi)
+		var ok bool
+		if d, ok = fmaFast(h.WeightDecay, p[i], gi); !ok {
+			d = fma(h.WeightDecay, p[i], gi)
+		}
 	}
 	s := d
 	if h.Mu != 0 {
 		vn := d
 		if !h.Fresh {
-			vn = fma(h.Mu, v[i], F(c*d))
+			cd := F(c * d)
+			var ok bool
+			if vn, ok = fmaFast(h.Mu, v[i], cd); !ok {
+				vn = fma(h.Mu, v[i], cd)
+			}
 		}
 		s = vn
 		if h.Nesterov {
-			s = fma(h.Mu, vn, d)
+			var ok bool
+			if s, ok = fmaFast(h.Mu, vn, d); !ok {
+				s = fma(h.Mu, vn, d)
+			}
 		}
 		v[i] = vn
 	}
-	return fma(-h.LR, s, p[i])
+	r, ok := fmaFast(-h.LR, s, p[i])
+	if !ok {
+		r = fma(-h.LR, s, p[i])
+	}
+	return r
 }
 
 // BatchMomentumStep is SumRows of rows (len(p) columns) with scale into a
