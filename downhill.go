@@ -199,9 +199,9 @@ func (k Kernels[F]) MomentumStep(p, g, v []F, h Momentum[F]) {
 		return
 	}
 	if is32[F]() {
-		momentumStep32(k.path, s32(p), s32(g), s32(v), *(*Momentum[float32])(unsafe.Pointer(&h)))
+		momentumStep32(k.path, s32(p), s32(g), s32(v), (*Momentum[float32])(unsafe.Pointer(&h)))
 	} else {
-		momentumStep64(k.path, s64(p), s64(g), s64(v), *(*Momentum[float64])(unsafe.Pointer(&h)))
+		momentumStep64(k.path, s64(p), s64(g), s64(v), (*Momentum[float64])(unsafe.Pointer(&h)))
 	}
 }
 
@@ -217,9 +217,9 @@ func (k Kernels[F]) BatchMomentumStep(p, v, rows []F, scale F, h Momentum[F]) {
 		return
 	}
 	if is32[F]() {
-		batchMomentumStep32(k.path, s32(p), s32(v), s32(rows), f32(scale), *(*Momentum[float32])(unsafe.Pointer(&h)))
+		batchMomentumStep32(k.path, s32(p), s32(v), s32(rows), f32(scale), (*Momentum[float32])(unsafe.Pointer(&h)))
 	} else {
-		batchMomentumStep64(k.path, s64(p), s64(v), s64(rows), f64(scale), *(*Momentum[float64])(unsafe.Pointer(&h)))
+		batchMomentumStep64(k.path, s64(p), s64(v), s64(rows), f64(scale), (*Momentum[float64])(unsafe.Pointer(&h)))
 	}
 }
 

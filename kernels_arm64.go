@@ -100,39 +100,39 @@ func sumRows64(p Path, dst []float64, scale float64, src []float64) {
 	}
 }
 
-func momentumStep32(p Path, param, g, v []float32, h Momentum[float32]) {
+func momentumStep32(p Path, param, g, v []float32, h *Momentum[float32]) {
 	switch p {
 	case dispatch.NEON:
 		momentumStep32NEON(param, g, v, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h))
 	default:
-		kernels.MomentumStep(param, g, v, h)
+		kernels.MomentumStep(param, g, v, *h)
 	}
 }
 
-func momentumStep64(p Path, param, g, v []float64, h Momentum[float64]) {
+func momentumStep64(p Path, param, g, v []float64, h *Momentum[float64]) {
 	switch p {
 	case dispatch.NEON:
 		momentumStep64NEON(param, g, v, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h))
 	default:
-		kernels.MomentumStep(param, g, v, h)
+		kernels.MomentumStep(param, g, v, *h)
 	}
 }
 
-func batchMomentumStep32(p Path, param, v, rows []float32, scale float32, h Momentum[float32]) {
+func batchMomentumStep32(p Path, param, v, rows []float32, scale float32, h *Momentum[float32]) {
 	switch p {
 	case dispatch.NEON:
 		batchMomentumStep32NEON(param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h))
 	default:
-		kernels.BatchMomentumStep(param, v, rows, scale, h)
+		kernels.BatchMomentumStep(param, v, rows, scale, *h)
 	}
 }
 
-func batchMomentumStep64(p Path, param, v, rows []float64, scale float64, h Momentum[float64]) {
+func batchMomentumStep64(p Path, param, v, rows []float64, scale float64, h *Momentum[float64]) {
 	switch p {
 	case dispatch.NEON:
 		batchMomentumStep64NEON(param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h))
 	default:
-		kernels.BatchMomentumStep(param, v, rows, scale, h)
+		kernels.BatchMomentumStep(param, v, rows, scale, *h)
 	}
 }
 
@@ -146,7 +146,7 @@ const (
 )
 
 // momentumMode packs the flags of h for the assembly.
-func momentumMode[F Float](h Momentum[F]) uint64 {
+func momentumMode[F Float](h *Momentum[F]) uint64 {
 	var m uint64
 	if h.Maximize {
 		m |= momentumMaximize

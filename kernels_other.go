@@ -31,18 +31,18 @@ func sumRows32(p Path, dst []float32, scale float32, src []float32) { kernels.Su
 
 func sumRows64(p Path, dst []float64, scale float64, src []float64) { kernels.SumRows(dst, scale, src) }
 
-func momentumStep32(p Path, param, g, v []float32, h Momentum[float32]) {
-	kernels.MomentumStep(param, g, v, h)
+func momentumStep32(p Path, param, g, v []float32, h *Momentum[float32]) {
+	kernels.MomentumStep(param, g, v, *h)
 }
 
-func momentumStep64(p Path, param, g, v []float64, h Momentum[float64]) {
-	kernels.MomentumStep(param, g, v, h)
+func momentumStep64(p Path, param, g, v []float64, h *Momentum[float64]) {
+	kernels.MomentumStep(param, g, v, *h)
 }
 
-func batchMomentumStep32(p Path, param, v, rows []float32, scale float32, h Momentum[float32]) {
-	kernels.BatchMomentumStep(param, v, rows, scale, h)
+func batchMomentumStep32(p Path, param, v, rows []float32, scale float32, h *Momentum[float32]) {
+	kernels.BatchMomentumStep(param, v, rows, scale, *h)
 }
 
-func batchMomentumStep64(p Path, param, v, rows []float64, scale float64, h Momentum[float64]) {
-	kernels.BatchMomentumStep(param, v, rows, scale, h)
+func batchMomentumStep64(p Path, param, v, rows []float64, scale float64, h *Momentum[float64]) {
+	kernels.BatchMomentumStep(param, v, rows, scale, *h)
 }

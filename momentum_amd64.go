@@ -12,25 +12,25 @@ import (
 // kernels_amd64.go, the switch calls the //go:noescape declarations
 // directly.
 
-func momentumStep32(p Path, param, g, v []float32, h Momentum[float32]) {
+func momentumStep32(p Path, param, g, v []float32, h *Momentum[float32]) {
 	switch p {
 	case dispatch.AVX2:
 		momentumStep32AVX2(param, g, v, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, signMask32(h.Maximize), momentumVariant(h))
 	default:
-		kernels.MomentumStep(param, g, v, h)
+		kernels.MomentumStep(param, g, v, *h)
 	}
 }
 
-func momentumStep64(p Path, param, g, v []float64, h Momentum[float64]) {
+func momentumStep64(p Path, param, g, v []float64, h *Momentum[float64]) {
 	switch p {
 	case dispatch.AVX2:
 		momentumStep64AVX2(param, g, v, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, signMask64(h.Maximize), uint64(momentumVariant(h)))
 	default:
-		kernels.MomentumStep(param, g, v, h)
+		kernels.MomentumStep(param, g, v, *h)
 	}
 }
 
-func batchMomentumStep32(p Path, param, v, rows []float32, scale float32, h Momentum[float32]) {
+func batchMomentumStep32(p Path, param, v, rows []float32, scale float32, h *Momentum[float32]) {
 	switch p {
 	case dispatch.AVX2:
 		if len(rows) == 0 { // m = 0: g = 0
@@ -43,11 +43,11 @@ func batchMomentumStep32(p Path, param, v, rows []float32, scale float32, h Mome
 		}
 		batchMomentumStep32AVX2(param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, signMask32(h.Maximize), momentumVariant(h))
 	default:
-		kernels.BatchMomentumStep(param, v, rows, scale, h)
+		kernels.BatchMomentumStep(param, v, rows, scale, *h)
 	}
 }
 
-func batchMomentumStep64(p Path, param, v, rows []float64, scale float64, h Momentum[float64]) {
+func batchMomentumStep64(p Path, param, v, rows []float64, scale float64, h *Momentum[float64]) {
 	switch p {
 	case dispatch.AVX2:
 		if len(rows) == 0 { // m = 0: g = 0
@@ -60,7 +60,7 @@ func batchMomentumStep64(p Path, param, v, rows []float64, scale float64, h Mome
 		}
 		batchMomentumStep64AVX2(param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, signMask64(h.Maximize), uint64(momentumVariant(h)))
 	default:
-		kernels.BatchMomentumStep(param, v, rows, scale, h)
+		kernels.BatchMomentumStep(param, v, rows, scale, *h)
 	}
 }
 
@@ -82,7 +82,7 @@ func velocityPart[F Float](v []F, i, j int, used bool) []F {
 // k + 5 if WeightDecay != 0, with k = 0 if Mu == 0, else 1 Fresh,
 // 2 Fresh and Nesterov, 3 with history, 4 with history and Nesterov.
 // The comparisons are those of kernels (NaN != 0 selects the fma).
-func momentumVariant[F Float](h Momentum[F]) uint32 {
+func momentumVariant[F Float](h *Momentum[F]) uint32 {
 	var k uint32
 	switch {
 	case h.Mu == 0:
