@@ -9,8 +9,9 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"unsafe"
+
+	"github.com/downhill-go/downhill/internal/atomicfile"
 )
 
 // Checkpoint is the state of a training run: enough to continue it with
@@ -280,33 +281,8 @@ func SaveCheckpoint[F Float](path string, c *Checkpoint[F]) (err error) {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("sgd: saving checkpoint: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			err = fmt.Errorf("sgd: saving checkpoint %s: %w", path, err)
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync() // best effort: not every file system syncs directories
-		d.Close()
+	if err = atomicfile.Write(path, b, 0o644); err != nil {
+		return fmt.Errorf("sgd: saving checkpoint %s: %w", path, err)
 	}
 	return nil
 }

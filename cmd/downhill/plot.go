@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
-	"os"
-	"path/filepath"
 
+	"github.com/downhill-go/downhill/internal/atomicfile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -24,41 +23,10 @@ var (
 	grey   = color.RGBA{R: 150, G: 150, B: 150, A: 255}
 )
 
-// writeFileAtomic writes data to path through a temporary file in the
-// same directory, synced before it is renamed over path, so that a crash
-// leaves either the old file or the new one.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync() // make the rename durable where the OS allows it
-		d.Close()
-	}
-	return nil
+// writeFileAtomic writes data to path atomically (internal/atomicfile):
+// a crash or error leaves either the old file or the new one.
+func writeFileAtomic(path string, data []byte) error {
+	return atomicfile.Write(path, data, 0o644)
 }
 
 // savePNG renders the plots side by side (one row) into a PNG file of

@@ -1,0 +1,57 @@
+package atomicfile
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWriteReplaces(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	for _, s := range []string{"first", "second, longer", ""} {
+		if err := Write(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(p)
+		if err != nil || string(got) != s {
+			t.Fatalf("read back %q, %v; want %q", got, err, s)
+		}
+	}
+	fi, err := os.Stat(p)
+	if err != nil || fi.Mode().Perm() != 0o644 {
+		t.Fatalf("mode %v, %v; want 0644", fi.Mode(), err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestWriteErrorLeavesTargetAlone(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	if err := Write(p, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A directory in the way of the rename: the write must fail and the
+	// directory and its contents stay as they were.
+	blocked := filepath.Join(dir, "sub")
+	if err := os.Mkdir(blocked, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(blocked, "x"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(blocked, []byte("new"), 0o644); err == nil {
+		t.Fatal("rename over a non-empty directory succeeded")
+	}
+	if err := Write(filepath.Join(dir, "no", "such", "dir", "f"), nil, 0o644); err == nil {
+		t.Fatal("write into a missing directory succeeded")
+	}
+	got, _ := os.ReadFile(p)
+	entries, _ := os.ReadDir(dir)
+	if string(got) != "keep" || len(entries) != 2 {
+		t.Fatalf("after failed writes: %q, %d entries", got, len(entries))
+	}
+}
