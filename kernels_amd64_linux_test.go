@@ -6,72 +6,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
-	"syscall"
 	"testing"
-	"unsafe"
 
 	"github.com/downhill-go/downhill/kernels"
 	"github.com/klauspost/cpuid/v2"
 )
-
-// kaGuard is one page of data between two inaccessible pages: a slice
-// placed flush against either end faults on any read or write past it,
-// and a canary in the rest of the page catches writes that stay inside.
-type kaGuard struct {
-	mem  []byte // guard, data, guard
-	data []byte
-}
-
-const kaCanary = 0xa5
-
-func newKAGuard(t *testing.T) *kaGuard {
-	t.Helper()
-	page := syscall.Getpagesize()
-	mem, err := syscall.Mmap(-1, 0, 3*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
-		t.Skipf("mmap: %v", err)
-	}
-	t.Cleanup(func() { syscall.Munmap(mem) })
-	for _, g := range [][]byte{mem[:page], mem[2*page:]} {
-		if err := syscall.Mprotect(g, syscall.PROT_NONE); err != nil {
-			t.Fatalf("mprotect: %v", err)
-		}
-	}
-	return &kaGuard{mem: mem, data: mem[page : 2*page]}
-}
-
-// kaGuarded fills the page with the canary and returns n random elements
-// flush against the guard page after the data (atEnd) or before it.
-func kaGuarded[F Float](g *kaGuard, r *rand.Rand, n int, atEnd bool) []F {
-	for i := range g.data {
-		g.data[i] = kaCanary
-	}
-	all := unsafe.Slice((*F)(unsafe.Pointer(&g.data[0])), len(g.data)/int(unsafe.Sizeof(F(0))))
-	x := all[:n:n]
-	if atEnd {
-		x = all[len(all)-n:]
-	}
-	for i := range x {
-		x[i] = F(r.NormFloat64())
-	}
-	return x
-}
-
-// kaIntact reports whether every byte of the page outside x still holds
-// the canary.
-func kaIntact[F Float](g *kaGuard, x []F) bool {
-	lo, hi := 0, 0
-	if len(x) > 0 {
-		lo = int(uintptr(unsafe.Pointer(&x[0])) - uintptr(unsafe.Pointer(&g.data[0])))
-		hi = lo + len(x)*int(unsafe.Sizeof(x[0]))
-	}
-	for i, b := range g.data {
-		if (i < lo || i >= hi) && b != kaCanary {
-			return false
-		}
-	}
-	return true
-}
 
 // TestAVX2GuardPages runs every kernel of kernels_amd64.s on slices that
 // end at (or start at) an inaccessible page, for every tail length: a read
@@ -90,13 +29,13 @@ func testAVX2GuardPages[F Float](t *testing.T) {
 		// forbids and real CPUs do not do.
 		t.Skipf("emulated CPU %q: masked lanes past a page end fault under emulation only", cpuid.CPU.BrandName)
 	}
-	gx, gy := newKAGuard(t), newKAGuard(t)
+	gx, gy := newPageGuard(t), newPageGuard(t)
 	r := rand.New(rand.NewPCG(13, 14))
 	for n := 0; n <= 300; n++ {
 		for _, place := range [][2]bool{{true, true}, {true, false}, {false, true}, {false, false}} {
 			where := fmt.Sprintf("n=%d x at end %v, y at end %v", n, place[0], place[1])
-			x := kaGuarded[F](gx, r, n, place[0])
-			y := kaGuarded[F](gy, r, n, place[1])
+			x := guardedSlice[F](gx, r, n, place[0])
+			y := guardedSlice[F](gy, r, n, place[1])
 			want := append([]F(nil), y...)
 
 			kernels.Axpy(0.5, x, want)
@@ -141,7 +80,7 @@ func testAVX2GuardPages[F Float](t *testing.T) {
 					return
 				}
 			}
-			if !kaIntact(gx, x) || !kaIntact(gy, y) {
+			if !guardIntact(gx, x) || !guardIntact(gy, y) {
 				t.Fatalf("%s: a kernel wrote outside its slice", where)
 			}
 		}

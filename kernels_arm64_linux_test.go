@@ -5,7 +5,6 @@ package downhill
 import (
 	"fmt"
 	"math/rand/v2"
-	"syscall"
 	"testing"
 	"unsafe"
 
@@ -17,58 +16,6 @@ import (
 // read or write past a slice faults, and a canary in the rest of the page
 // catches a stray write that stays inside it. Results are compared with
 // kernels bit for bit.
-
-// neonGuard is one page of data between two PROT_NONE pages.
-type neonGuard struct{ data []byte }
-
-const neonCanary = 0x5a
-
-func newNeonGuard(t *testing.T) *neonGuard {
-	t.Helper()
-	page := syscall.Getpagesize()
-	mem, err := syscall.Mmap(-1, 0, 3*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
-		t.Skipf("mmap: %v", err)
-	}
-	t.Cleanup(func() { syscall.Munmap(mem) })
-	for _, g := range [][]byte{mem[:page], mem[2*page:]} {
-		if err := syscall.Mprotect(g, syscall.PROT_NONE); err != nil {
-			t.Fatalf("mprotect: %v", err)
-		}
-	}
-	return &neonGuard{data: mem[page : 2*page]}
-}
-
-// slice fills the page with the canary and returns n random elements
-// flush against the guard page after the data (atEnd) or before it.
-func neonSlice[F Float](g *neonGuard, r *rand.Rand, n int, atEnd bool) []F {
-	for i := range g.data {
-		g.data[i] = neonCanary
-	}
-	all := unsafe.Slice((*F)(unsafe.Pointer(&g.data[0])), len(g.data)/int(unsafe.Sizeof(F(0))))
-	x := all[:n:n]
-	if atEnd {
-		x = all[len(all)-n:]
-	}
-	for i := range x {
-		x[i] = F(r.NormFloat64())
-	}
-	return x
-}
-
-// intact reports whether every byte of the page outside x holds the canary.
-func (g *neonGuard) intact(x unsafe.Pointer, bytes int) bool {
-	lo := 0
-	if bytes > 0 {
-		lo = int(uintptr(x) - uintptr(unsafe.Pointer(&g.data[0])))
-	}
-	for i, b := range g.data {
-		if (i < lo || i >= lo+bytes) && b != neonCanary {
-			return false
-		}
-	}
-	return true
-}
 
 func neonCheck[F Float](t *testing.T, what string, got, want []F) {
 	t.Helper()
@@ -86,14 +33,14 @@ func TestNEONGuardPages(t *testing.T) {
 
 func testNEONGuardPages[F Float](t *testing.T) {
 	k := neonKernels[F](t)
-	gx, gy, gz := newNeonGuard(t), newNeonGuard(t), newNeonGuard(t)
+	gx, gy, gz := newPageGuard(t), newPageGuard(t), newPageGuard(t)
 	r := rand.New(rand.NewPCG(21, 22))
 	size := int(unsafe.Sizeof(F(0)))
 	for n := 0; n <= 140; n++ {
 		for _, place := range [][2]bool{{true, true}, {true, false}, {false, true}, {false, false}} {
 			where := fmt.Sprintf("n=%d x at end %v, y at end %v", n, place[0], place[1])
-			x := neonSlice[F](gx, r, n, place[0])
-			y := neonSlice[F](gy, r, n, place[1])
+			x := guardedSlice[F](gx, r, n, place[0])
+			y := guardedSlice[F](gy, r, n, place[1])
 			want := append([]F(nil), y...)
 			kernels.Axpy(0.5, x, want)
 			k.Axpy(0.5, x, y)
@@ -145,9 +92,9 @@ func testNEONGuardPages[F Float](t *testing.T) {
 					h.Mu = 0
 				}
 				what := fmt.Sprintf("%s %+v", where, h)
-				p := neonSlice[F](gx, r, n, place[0])
-				g := neonSlice[F](gy, r, n, place[1])
-				v := neonSlice[F](gz, r, n, place[0] != place[1])
+				p := guardedSlice[F](gx, r, n, place[0])
+				g := guardedSlice[F](gy, r, n, place[1])
+				v := guardedSlice[F](gz, r, n, place[0] != place[1])
 				wp, wv := append([]F(nil), p...), append([]F(nil), v...)
 				vArg, wvArg := v, wv
 				if h.Mu == 0 {
