@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"time"
 	"unsafe"
@@ -127,8 +128,9 @@ const lossChunk = 2048
 // Train minimizes problem over params (len problem.Dim(), updated in
 // place) with opt, for cfg.Epochs epochs of mini-batches. It returns the
 // history and nil, or the history so far and the error that stopped it: a
-// *DivergenceError, ctx.Err(), a checkpoint error, or an error about
-// invalid arguments before any step.
+// *DivergenceError, a *PanicError (a panic in the problem's Gradients or
+// Loss, recovered in whichever goroutine ran it), ctx.Err(), a checkpoint
+// error, or an error about invalid arguments before any step.
 func Train[F Float](ctx context.Context, problem Problem[F], params []F, opt *Optimizer[F], cfg Config) (History, error) {
 	t := &trainer[F]{problem: problem, params: params, opt: opt, cfg: cfg}
 	if err := t.setup(); err != nil {
@@ -302,7 +304,9 @@ func (t *trainer[F]) step(batch []int) error {
 	for lo := 0; ; {
 		hi := min(lo+t.maxRows, b)
 		rows := t.rows[(1-carry)*d : (1+hi-lo)*d]
-		t.gradients(batch[lo:hi], rows[carry*d:])
+		if err := t.gradients(batch[lo:hi], rows[carry*d:]); err != nil {
+			return err
+		}
 		if hi == b {
 			return t.opt.StepBatch(t.params, rows, F(1/float64(b)))
 		}
@@ -314,58 +318,97 @@ func (t *trainer[F]) step(batch []int) error {
 }
 
 // gradients fills rows with the gradient rows of idx, split among the
-// workers in contiguous pieces.
-func (t *trainer[F]) gradients(idx []int, rows []F) {
+// workers in contiguous pieces. A panic in Problem.Gradients is recovered
+// in the goroutine that ran it and returned as a *PanicError.
+func (t *trainer[F]) gradients(idx []int, rows []F) error {
 	d := t.dim
 	w := min(t.workers, len(idx))
 	if w <= 1 || len(idx)*d < 1<<12 {
-		t.problem.Gradients(t.params, idx, rows)
-		return
+		return guard("Gradients", func() { t.problem.Gradients(t.params, idx, rows) })
 	}
+	errs := make([]error, w)
 	var wg sync.WaitGroup
 	for i := range w {
 		lo, hi := i*len(idx)/w, (i+1)*len(idx)/w
-		wg.Go(func() { t.problem.Gradients(t.params, idx[lo:hi], rows[lo*d:hi*d]) })
+		wg.Go(func() {
+			errs[i] = guard("Gradients", func() { t.problem.Gradients(t.params, idx[lo:hi], rows[lo*d:hi*d]) })
+		})
 	}
 	wg.Wait()
+	return firstError(errs)
 }
 
 // loss returns the mean loss over all examples, summed over fixed chunks
-// in order (the same bits for any number of workers).
-func (t *trainer[F]) loss() float64 {
+// in order (the same bits for any number of workers). A panic in
+// Problem.Loss is returned as a *PanicError.
+func (t *trainer[F]) loss() (float64, error) {
 	n := len(t.all)
-	chunk := func(c int) {
-		lo, hi := c*lossChunk, min((c+1)*lossChunk, n)
-		t.losses[c] = t.problem.Loss(t.params, t.all[lo:hi]) * float64(hi-lo)
+	chunk := func(c int) error {
+		return guard("Loss", func() {
+			lo, hi := c*lossChunk, min((c+1)*lossChunk, n)
+			t.losses[c] = t.problem.Loss(t.params, t.all[lo:hi]) * float64(hi-lo)
+		})
 	}
 	w := min(t.workers, len(t.losses))
+	errs := make([]error, max(w, 1))
 	if w <= 1 {
 		for c := range t.losses {
-			chunk(c)
+			if errs[0] = chunk(c); errs[0] != nil {
+				break
+			}
 		}
 	} else {
 		var wg sync.WaitGroup
 		for i := range w {
 			wg.Go(func() {
-				for c := i; c < len(t.losses); c += w {
-					chunk(c)
+				for c := i; c < len(t.losses) && errs[i] == nil; c += w {
+					errs[i] = chunk(c)
 				}
 			})
 		}
 		wg.Wait()
 	}
+	if err := firstError(errs); err != nil {
+		return math.NaN(), err
+	}
 	s := 0.0
 	for _, l := range t.losses {
 		s += l
 	}
-	return s / float64(n)
+	return s / float64(n), nil
+}
+
+// guard runs f, a call of the Problem's method, and turns a panic into a
+// *PanicError.
+func guard(method string, f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &PanicError{Method: method, Value: r, Stack: debug.Stack()}
+		}
+	}()
+	f()
+	return nil
+}
+
+// firstError returns the error of the lowest-numbered worker that failed,
+// so that the error does not depend on scheduling when several fail.
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // log records a point and applies the early-stopping rules.
 func (t *trainer[F]) log() (StopReason, error) {
 	t0 := time.Now()
-	l := t.loss()
+	l, err := t.loss()
 	t.hist.Eval += time.Since(t0)
+	if err != nil {
+		return StopError, err
+	}
 	p := Point{
 		Epoch: t.epochsDone(), Step: t.opt.Steps(), Examples: t.hist.Examples,
 		Loss: l, LRScale: t.opt.LRScale(), Elapsed: time.Since(t.start),
@@ -420,4 +463,17 @@ func nonFinite[F Float](x []F) int {
 		}
 	}
 	return -1
+}
+
+// PanicError reports a panic in a method of the Problem (Gradients or
+// Loss), recovered in whichever goroutine ran it; Train returns it with
+// the history so far and StopError, whatever the number of workers.
+type PanicError struct {
+	Method string // "Gradients" or "Loss"
+	Value  any    // the value passed to panic
+	Stack  []byte // the stack of the panicking goroutine
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("sgd: Train: Problem.%s panicked: %v", e.Method, e.Value)
 }
