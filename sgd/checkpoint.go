@@ -174,15 +174,111 @@ func appendFloats[F Float](b []byte, x []F) []byte {
 // ReadCheckpoint reads a checkpoint written by WriteCheckpoint. A
 // truncated, corrupted, foreign or wrong-type file gives an error wrapping
 // ErrCheckpoint that says which.
+//
+// The header is read and checked first. When the size of the input is
+// known (a regular *os.File, or a reader with a Len method such as
+// *bytes.Reader) it must be exactly the size the header implies before
+// anything else is read; otherwise memory grows with the data that
+// actually arrive, never beyond the size the header implies, and one byte
+// more is read to make sure the input ends there.
 func ReadCheckpoint[F Float](r io.Reader) (*Checkpoint[F], error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxCheckpoint+1))
-	if err != nil {
+	head := make([]byte, headerLen)
+	n, err := io.ReadFull(r, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return nil, fmt.Errorf("sgd: reading checkpoint: %w", err)
 	}
-	if len(b) > maxCheckpoint {
-		return nil, ckErr("larger than %d bytes", int64(maxCheckpoint))
+	head = head[:n]
+	total, err := checkHeader(head)
+	if err != nil {
+		return nil, err
+	}
+	if rest, ok := remaining(r); ok && rest != total-headerLen {
+		if rest < total-headerLen {
+			return nil, ckErr("truncated: %d bytes, the header implies %d", headerLen+rest, total)
+		}
+		return nil, ckErr("%d unexpected bytes after the data (the header implies %d bytes)", headerLen+rest-total, total)
+	}
+	b, err := readUpTo(r, head, total)
+	if err != nil {
+		return nil, err
+	}
+	var extra [1]byte
+	if m, _ := io.ReadFull(r, extra[:]); m > 0 {
+		return nil, ckErr("unexpected bytes after the %d bytes the header implies", total)
 	}
 	return decodeCheckpoint[F](b)
+}
+
+// checkHeader checks the header (or the part of it the input holds) and
+// returns the size of the whole checkpoint it implies.
+func checkHeader(b []byte) (int64, error) {
+	m := min(len(b), len(checkpointMagic))
+	if !bytes.Equal(b[:m], []byte(checkpointMagic)[:m]) {
+		return 0, ckErr("not a downhill sgd checkpoint (bad magic)")
+	}
+	if len(b) < headerLen {
+		return 0, ckErr("truncated: %d bytes, the header alone needs %d", len(b), headerLen+sha256.Size)
+	}
+	if v := binary.LittleEndian.Uint16(b[8:]); v != checkpointVersion {
+		return 0, ckErr("unsupported version %d (this reader knows version %d)", v, checkpointVersion)
+	}
+	size, flags := uint64(b[10]), b[11]
+	if size != 4 && size != 8 {
+		return 0, ckErr("invalid element size %d", size)
+	}
+	vecs := uint64(1)
+	if flags&flagVelocity != 0 {
+		vecs = 2
+	}
+	dim := binary.LittleEndian.Uint64(b[12+7*8:])
+	if dim > maxCheckpoint/(vecs*size) {
+		return 0, ckErr("the header declares %d parameters, more than a checkpoint may hold (%d bytes)", dim, int64(maxCheckpoint))
+	}
+	return int64(headerLen + dim*vecs*size + sha256.Size), nil
+}
+
+// remaining returns the number of bytes left in r when it can tell
+// without reading: a regular file, or a reader with a Len method.
+func remaining(r io.Reader) (int64, bool) {
+	switch r := r.(type) {
+	case *os.File:
+		st, err := r.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			return 0, false
+		}
+		at, err := r.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return 0, false
+		}
+		return st.Size() - at, true
+	case interface{ Len() int }:
+		return int64(r.Len()), true
+	}
+	return 0, false
+}
+
+// readUpTo appends to head what r holds, up to total bytes in all,
+// allocating at most readChunk bytes (or the size so far) ahead of the
+// data that arrived.
+func readUpTo(r io.Reader, head []byte, total int64) ([]byte, error) {
+	const readChunk = 1 << 20
+	b := append(make([]byte, 0, min(total, int64(len(head))+readChunk)), head...)
+	for int64(len(b)) < total {
+		if len(b) == cap(b) {
+			grown := make([]byte, len(b), min(total, int64(cap(b))+max(int64(cap(b)), readChunk)))
+			copy(grown, b)
+			b = grown
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return nil, ckErr("truncated: %d bytes, the header implies %d", len(b), total)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sgd: reading checkpoint: %w", err)
+		}
+	}
+	return b, nil
 }
 
 func decodeCheckpoint[F Float](b []byte) (*Checkpoint[F], error) {

@@ -72,7 +72,7 @@ func TestCheckpointBadFiles(t *testing.T) {
 		"flipped steps":  {flip(12), "checksum"},
 		"flipped sum":    {flip(len(good) - 1), "checksum"},
 		"version":        {versioned, "version 2"},
-		"huge dimension": {flip(12 + 7*8 + 7), "truncated"},
+		"huge dimension": {flip(12 + 7*8 + 7), "more than a checkpoint may hold"},
 		"unknown flags":  {func() []byte { b := bytes.Clone(good); b[11] |= 0x80; return b }(), "flags"},
 		"bad element":    {func() []byte { b := bytes.Clone(good); b[10] = 3; return b }(), "element size"},
 	} {
