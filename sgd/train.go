@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 	"unsafe"
+
+	"github.com/downhill-go/downhill/internal/atomicfile"
 )
 
 // Config describes a training run of Train.
@@ -42,7 +44,8 @@ type Config struct {
 	// CheckpointPath, if not empty, receives a checkpoint (SaveCheckpoint)
 	// every CheckpointEvery epochs (default 1), after the last epoch, and
 	// when training stops early or the context ends (so an interrupted run
-	// can be resumed).
+	// can be resumed). Train checks that it can be written before the
+	// first step.
 	CheckpointPath  string
 	CheckpointEvery int
 	// MaxRows bounds the gradient rows held in memory at once (default:
@@ -183,6 +186,11 @@ func (t *trainer[F]) setup() error {
 	}
 	if err := cfg.Schedule.Err(); err != nil {
 		return err
+	}
+	if cfg.CheckpointPath != "" {
+		if err := atomicfile.CheckCreatable(cfg.CheckpointPath); err != nil {
+			return fmt.Errorf("sgd: Train: CheckpointPath: cannot write a checkpoint there: %w", err)
+		}
 	}
 	batch := cfg.BatchSize
 	if batch == 0 {

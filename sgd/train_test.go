@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"math"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/downhill-go/downhill/dispatch"
@@ -260,5 +262,20 @@ func TestTrainInvalid(t *testing.T) {
 	}
 	if _, err := Train[float64](context.Background(), nil, nil, opt, ok); err == nil {
 		t.Error("nil problem accepted")
+	}
+}
+
+// TestTrainBadCheckpointPath: an unusable CheckpointPath is an error
+// before the first step, not after the first epoch.
+func TestTrainBadCheckpointPath(t *testing.T) {
+	dir := t.TempDir()
+	for _, path := range []string{filepath.Join(dir, "missing", "c.ckpt"), dir} {
+		prob := panicky{badGrad: 0} // any gradient call panics
+		opt, _ := NewOptimizer[float64](64, Hyper{LR: 0.1})
+		h, err := Train(context.Background(), prob, make([]float64, 64), opt, Config{Epochs: 1, BatchSize: 10, CheckpointPath: path})
+		var pe *PanicError
+		if err == nil || errors.As(err, &pe) || !strings.Contains(err.Error(), "CheckpointPath") || h.Steps != 0 || opt.Steps() != 0 {
+			t.Errorf("CheckpointPath %s: error %v after %d steps; want an error about CheckpointPath before any step", path, err, h.Steps)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -324,5 +325,31 @@ func TestWriteFileAtomic(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("directory holds %d entries, want 1", len(entries))
+	}
+}
+
+// TestTrainBadOutputs: unusable -plot and -checkpoint paths are refused
+// before any training, and a picture that cannot be written at the end
+// does not hide the results.
+func TestTrainBadOutputs(t *testing.T) {
+	dir := t.TempDir()
+	writeDigits(t, dir, 200, 50)
+	missing := filepath.Join(dir, "missing")
+	for _, c := range []struct{ flag, path string }{
+		{"-plot", filepath.Join(missing, "x.png")},
+		{"-checkpoint", filepath.Join(missing, "c.ckpt")},
+		{"-checkpoint", dir},
+	} {
+		code, out, errw := runCmd(t, "train", "-data", dir, "-epochs", "1", "-batch", "20", c.flag, c.path)
+		if code != 1 || !strings.Contains(errw, c.flag) || strings.Contains(errw, "epoch 1/1") || out != "" {
+			t.Errorf("%s %s: exit %d, stdout %q, stderr:\n%s\nwant exit 1 naming %s before training", c.flag, c.path, code, out, errw, c.flag)
+		}
+	}
+	// The plot fails at the end: the summary is printed all the same.
+	defer func(f func(string, []trainPoint) error) { plotTrainingFn = f }(plotTrainingFn)
+	plotTrainingFn = func(string, []trainPoint) error { return errors.New("disk full") }
+	code, out, errw := runCmd(t, "train", "-data", dir, "-epochs", "1", "-batch", "20", "-plot", filepath.Join(dir, "x.png"))
+	if code != 1 || !strings.Contains(out, "test accuracy") || !strings.Contains(errw, "disk full") {
+		t.Errorf("failing plot: exit %d, stdout:\n%s\nstderr:\n%s\nwant the summary and the error", code, out, errw)
 	}
 }

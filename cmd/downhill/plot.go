@@ -83,6 +83,9 @@ func addLine(p *plot.Plot, name string, c color.Color, dashed bool, xs, ys []flo
 // plotTraining draws the training loss and the test
 // accuracy per epoch; the accuracy before the first epoch (chance) is
 // left out so that the axis shows the part that matters.
+// plotTrainingFn is plotTraining; tests replace it.
+var plotTrainingFn = plotTraining
+
 func plotTraining(path string, hist []trainPoint) error {
 	if len(hist) == 0 {
 		return fmt.Errorf("-plot: nothing to plot")

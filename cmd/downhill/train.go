@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/downhill-go/downhill/internal/atomicfile"
 	"github.com/downhill-go/downhill/internal/idx"
 	"github.com/downhill-go/downhill/sgd"
 )
@@ -166,6 +167,15 @@ func runTrain(e *env, f trainFlags) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
+	// Find unusable output paths now, not after the training.
+	for _, o := range []struct{ flag, path string }{{"-plot", f.plot}, {"-checkpoint", f.checkpoint}} {
+		if o.path == "" {
+			continue
+		}
+		if err := atomicfile.CheckCreatable(o.path); err != nil {
+			return fmt.Errorf("%s %s: cannot write there: %w", o.flag, o.path, err)
+		}
+	}
 	t0 := time.Now()
 	dir, err := mnistDir(f.data, e.errw)
 	if err != nil {
@@ -270,14 +280,17 @@ func runTrain(e *env, f trainFlags) error {
 		Schedule: f.schedule, Seed: f.seed, TrainExamples: train.N, TestExamples: test.N,
 		Stop: string(hist.Stop), History: history,
 	}
+	// A picture that cannot be written does not hide the results: they
+	// are printed first, and the error after.
+	var plotErr error
 	if f.plot != "" {
-		if err := plotTraining(f.plot, history); err != nil {
-			return err
+		if plotErr = plotTrainingFn(f.plot, history); plotErr != nil {
+			plotErr = fmt.Errorf("-plot %s: %w (the results above are complete)", f.plot, plotErr)
 		}
 	}
 	if f.asJSON {
 		enc := json.NewEncoder(e.out)
-		return enc.Encode(res)
+		return errors.Join(enc.Encode(res), plotErr)
 	}
 	fmt.Fprintf(e.out, "test accuracy  %.2f%% (%d test images)\n", 100*res.TestAccuracy, res.TestExamples)
 	fmt.Fprintf(e.out, "train loss     %.4f\n", res.TrainLoss)
@@ -285,11 +298,11 @@ func runTrain(e *env, f trainFlags) error {
 	fmt.Fprintf(e.out, "seconds        %.1f training, %.1f loading\n", res.Seconds, res.LoadSeconds)
 	fmt.Fprintf(e.out, "examples/s     %.0f (%d workers)\n", res.ExamplesPerSecond, res.Workers)
 	fmt.Fprintf(e.out, "kernel path    %s\n", res.Path)
-	if f.plot != "" {
+	if f.plot != "" && plotErr == nil {
 		fmt.Fprintf(e.out, "plot           %s\n", f.plot)
 	}
 	if f.checkpoint != "" {
 		fmt.Fprintf(e.out, "checkpoint     %s\n", f.checkpoint)
 	}
-	return nil
+	return plotErr
 }

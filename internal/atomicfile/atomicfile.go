@@ -4,6 +4,8 @@
 package atomicfile
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 )
@@ -14,7 +16,7 @@ import (
 // operating system allows it, so that the rename itself is durable.
 func Write(path string, data []byte, perm os.FileMode) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	tmp, err := os.CreateTemp(dir, tempPattern(path))
 	if err != nil {
 		return err
 	}
@@ -45,3 +47,25 @@ func Write(path string, data []byte, perm os.FileMode) (err error) {
 	}
 	return nil
 }
+
+// CheckCreatable reports whether Write(path, ...) can work, before the
+// caller spends time on what it will write: path must not be empty or a
+// directory, and a temporary file must be creatable next to it (it is
+// created and removed at once). An existing file at path is not touched.
+func CheckCreatable(path string) error {
+	if path == "" {
+		return errors.New("empty file name")
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s is a directory", path)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), tempPattern(path))
+	if err != nil {
+		return err
+	}
+	tmp.Close()
+	return os.Remove(tmp.Name())
+}
+
+// tempPattern is the os.CreateTemp pattern of path's temporary files.
+func tempPattern(path string) string { return "." + filepath.Base(path) + ".tmp*" }

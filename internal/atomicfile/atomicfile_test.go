@@ -55,3 +55,29 @@ func TestWriteErrorLeavesTargetAlone(t *testing.T) {
 		t.Fatalf("after failed writes: %q, %d entries", got, len(entries))
 	}
 }
+
+// TestCheckCreatable: CheckCreatable finds an unusable target before any
+// work, and leaves an existing file and its directory as they were.
+func TestCheckCreatable(t *testing.T) {
+	dir := t.TempDir()
+	existing := filepath.Join(dir, "keep")
+	if err := os.WriteFile(existing, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{existing, filepath.Join(dir, "new")} {
+		if err := CheckCreatable(p); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	if b, _ := os.ReadFile(existing); string(b) != "keep" {
+		t.Errorf("existing file changed to %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("directory holds %d entries after the checks, want 1", len(entries))
+	}
+	for _, p := range []string{filepath.Join(dir, "no", "such", "f"), dir, existing + "/under-a-file", ""} {
+		if err := CheckCreatable(p); err == nil {
+			t.Errorf("%q: accepted", p)
+		}
+	}
+}
