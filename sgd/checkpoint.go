@@ -23,11 +23,19 @@ type Checkpoint[F Float] struct {
 	Fresh    bool
 	LRScale  float64
 	Sampler  SamplerState
-	// The sampler's configuration, checked on Restore.
+	// The sampler's configuration, checked on Restore; Train checks
+	// Examples against the problem's Len.
 	Examples, Batch int
 	DropLast        bool
 	Seed            uint64
+	// Meta is the application's own data (Config.CheckpointMeta), stored
+	// verbatim, at most MaxCheckpointMeta bytes; nil when there is none
+	// or the file predates it (format version 1).
+	Meta []byte
 }
+
+// MaxCheckpointMeta bounds the length of Checkpoint.Meta.
+const MaxCheckpointMeta = 1 << 20
 
 // The file format, little-endian:
 //
@@ -36,13 +44,18 @@ type Checkpoint[F Float] struct {
 //	elemSize uint8  (4 float32, 8 float64)
 //	flags    uint8  (1 fresh, 2 dropLast, 4 velocity present)
 //	steps, lrScale bits, seed, examples, batch, epoch, pos, dim: uint64 each
+//	metaLen  uint64 (version 2 on)
 //	params   dim elements
 //	velocity dim elements if flag 4
+//	meta     metaLen bytes (version 2 on)
 //	sha256   [32]byte of everything before it
+//
+// Version 1 files (without meta) are still read.
 const (
 	checkpointMagic   = "dhsgdckp"
-	checkpointVersion = 1
-	headerLen         = 8 + 2 + 1 + 1 + 8*8
+	checkpointVersion = 2
+	headerLen         = 8 + 2 + 1 + 1 + 8*8 // version 1; version 2 adds metaLen
+	headerLen2        = headerLen + 8
 	flagFresh         = 1
 	flagDropLast      = 2
 	flagVelocity      = 4
@@ -88,8 +101,8 @@ func optDim[F Float](o *Optimizer[F]) int {
 // sampler position, after checking that they match: the dimension, the
 // presence of a velocity, and cfg's Seed, DropLast and batch size (cfg's
 // full batch, 0, matches a checkpoint whose Batch is Examples). The data
-// must be the same as when the checkpoint was written; Train then refuses
-// a sampler position that does not exist for the problem's Len().
+// must be the same as when the checkpoint was written: Train then refuses
+// a problem whose Len() is not the checkpoint's Examples.
 func (c *Checkpoint[F]) Restore(params []F, opt *Optimizer[F], cfg *Config) error {
 	switch {
 	case opt == nil || cfg == nil:
@@ -109,6 +122,7 @@ func (c *Checkpoint[F]) Restore(params []F, opt *Optimizer[F], cfg *Config) erro
 	copy(opt.v, c.Velocity)
 	opt.steps, opt.fresh, opt.scale = c.Steps, c.Fresh, c.LRScale
 	cfg.Start = c.Sampler
+	cfg.startExamples = c.Examples
 	return nil
 }
 
@@ -132,6 +146,9 @@ func encodeCheckpoint[F Float](c *Checkpoint[F]) ([]byte, error) {
 	if c.Steps < 0 || c.Examples < 0 || c.Batch < 0 || c.Sampler.Epoch < 0 || c.Sampler.Pos < 0 {
 		return nil, fmt.Errorf("sgd: checkpoint has negative counts")
 	}
+	if len(c.Meta) > MaxCheckpointMeta {
+		return nil, fmt.Errorf("sgd: checkpoint Meta has %d bytes, more than %d", len(c.Meta), MaxCheckpointMeta)
+	}
 	var z F
 	size := int(unsafe.Sizeof(z))
 	var flags uint8
@@ -144,18 +161,19 @@ func encodeCheckpoint[F Float](c *Checkpoint[F]) ([]byte, error) {
 	if c.Velocity != nil {
 		flags |= flagVelocity
 	}
-	b := make([]byte, 0, headerLen+2*len(c.Params)*size+sha256.Size)
+	b := make([]byte, 0, headerLen2+2*len(c.Params)*size+len(c.Meta)+sha256.Size)
 	b = append(b, checkpointMagic...)
 	b = binary.LittleEndian.AppendUint16(b, checkpointVersion)
 	b = append(b, uint8(size), flags)
 	for _, u := range []uint64{uint64(c.Steps), math.Float64bits(c.LRScale), c.Seed, uint64(c.Examples),
-		uint64(c.Batch), uint64(c.Sampler.Epoch), uint64(c.Sampler.Pos), uint64(len(c.Params))} {
+		uint64(c.Batch), uint64(c.Sampler.Epoch), uint64(c.Sampler.Pos), uint64(len(c.Params)), uint64(len(c.Meta))} {
 		b = binary.LittleEndian.AppendUint64(b, u)
 	}
 	b = appendFloats(b, c.Params)
 	if c.Velocity != nil {
 		b = appendFloats(b, c.Velocity)
 	}
+	b = append(b, c.Meta...)
 	sum := sha256.Sum256(b)
 	return append(b, sum[:]...), nil
 }
@@ -188,15 +206,24 @@ func ReadCheckpoint[F Float](r io.Reader) (*Checkpoint[F], error) {
 		return nil, fmt.Errorf("sgd: reading checkpoint: %w", err)
 	}
 	head = head[:n]
+	if n == headerLen && binary.LittleEndian.Uint16(head[8:]) >= 2 {
+		head = append(head, make([]byte, headerLen2-headerLen)...)
+		m, err := io.ReadFull(r, head[headerLen:])
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return nil, fmt.Errorf("sgd: reading checkpoint: %w", err)
+		}
+		head = head[:headerLen+m]
+	}
 	total, err := checkHeader(head)
 	if err != nil {
 		return nil, err
 	}
-	if rest, ok := remaining(r); ok && rest != total-headerLen {
-		if rest < total-headerLen {
-			return nil, ckErr("truncated: %d bytes, the header implies %d", headerLen+rest, total)
+	hl := int64(len(head))
+	if rest, ok := remaining(r); ok && rest != total-hl {
+		if rest < total-hl {
+			return nil, ckErr("truncated: %d bytes, the header implies %d", hl+rest, total)
 		}
-		return nil, ckErr("%d unexpected bytes after the data (the header implies %d bytes)", headerLen+rest-total, total)
+		return nil, ckErr("%d unexpected bytes after the data (the header implies %d bytes)", hl+rest-total, total)
 	}
 	b, err := readUpTo(r, head, total)
 	if err != nil {
@@ -219,8 +246,18 @@ func checkHeader(b []byte) (int64, error) {
 	if len(b) < headerLen {
 		return 0, ckErr("truncated: %d bytes, the header alone needs %d", len(b), headerLen+sha256.Size)
 	}
-	if v := binary.LittleEndian.Uint16(b[8:]); v != checkpointVersion {
-		return 0, ckErr("unsupported version %d (this reader knows version %d)", v, checkpointVersion)
+	v := binary.LittleEndian.Uint16(b[8:])
+	if v < 1 || v > checkpointVersion {
+		return 0, ckErr("unsupported version %d (this reader knows versions 1 to %d)", v, checkpointVersion)
+	}
+	var meta uint64
+	if v >= 2 {
+		if len(b) < headerLen2 {
+			return 0, ckErr("truncated: %d bytes, the header alone needs %d", len(b), headerLen2+sha256.Size)
+		}
+		if meta = binary.LittleEndian.Uint64(b[headerLen:]); meta > MaxCheckpointMeta {
+			return 0, ckErr("the header declares %d bytes of meta data, more than %d", meta, MaxCheckpointMeta)
+		}
 	}
 	size, flags := uint64(b[10]), b[11]
 	if size != 4 && size != 8 {
@@ -234,7 +271,7 @@ func checkHeader(b []byte) (int64, error) {
 	if dim > maxCheckpoint/(vecs*size) {
 		return 0, ckErr("the header declares %d parameters, more than a checkpoint may hold (%d bytes)", dim, int64(maxCheckpoint))
 	}
-	return int64(headerLen + dim*vecs*size + sha256.Size), nil
+	return int64(uint64(len(b)) + dim*vecs*size + meta + sha256.Size), nil
 }
 
 // remaining returns the number of bytes left in r when it can tell
@@ -290,8 +327,16 @@ func decodeCheckpoint[F Float](b []byte) (*Checkpoint[F], error) {
 		return nil, ckErr("truncated: %d bytes, the header alone needs %d", len(b), headerLen+sha256.Size)
 	}
 	le := binary.LittleEndian
-	if v := le.Uint16(b[8:]); v != checkpointVersion {
-		return nil, ckErr("unsupported version %d (this reader knows version %d)", v, checkpointVersion)
+	v := le.Uint16(b[8:])
+	if v < 1 || v > checkpointVersion {
+		return nil, ckErr("unsupported version %d (this reader knows versions 1 to %d)", v, checkpointVersion)
+	}
+	hl, meta := headerLen, uint64(0)
+	if v >= 2 {
+		if len(b) < headerLen2+sha256.Size {
+			return nil, ckErr("truncated: %d bytes, the header alone needs %d", len(b), headerLen2+sha256.Size)
+		}
+		hl, meta = headerLen2, le.Uint64(b[headerLen:])
 	}
 	size, flags := int(b[10]), b[11]
 	var z F
@@ -311,11 +356,11 @@ func decodeCheckpoint[F Float](b []byte) (*Checkpoint[F], error) {
 	if flags&flagVelocity != 0 {
 		vecs = 2
 	}
-	body := uint64(len(b) - headerLen - sha256.Size)
-	if dim > body || dim*vecs*uint64(size) > body {
-		return nil, ckErr("truncated: %d bytes of data cannot hold %d parameters", body, dim)
+	body := uint64(len(b) - hl - sha256.Size)
+	if meta > body || dim > body || dim*vecs*uint64(size) > body-meta {
+		return nil, ckErr("truncated: %d bytes of data cannot hold %d parameters and %d bytes of meta data", body, dim, meta)
 	}
-	if extra := body - dim*vecs*uint64(size); extra != 0 {
+	if extra := body - meta - dim*vecs*uint64(size); extra != 0 {
 		return nil, ckErr("%d unexpected bytes after the data", extra)
 	}
 	n := len(b) - sha256.Size
@@ -349,10 +394,13 @@ func decodeCheckpoint[F Float](b []byte) (*Checkpoint[F], error) {
 	if c.Sampler.Pos >= per {
 		return nil, ckErr("sampler position %d beyond %d batches per epoch", c.Sampler.Pos, per)
 	}
-	data := b[headerLen:n]
+	data := b[hl:n]
 	c.Params = readFloats[F](data, int(dim))
 	if vecs == 2 {
 		c.Velocity = readFloats[F](data[int(dim)*size:], int(dim))
+	}
+	if meta > 0 {
+		c.Meta = bytes.Clone(data[len(data)-int(meta):])
 	}
 	return c, nil
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,7 +58,7 @@ func TestCheckpointBadFiles(t *testing.T) {
 		return b
 	}
 	versioned := bytes.Clone(good)
-	versioned[8] = 2
+	versioned[8] = 3
 	for name, c := range map[string]struct {
 		data []byte
 		want string
@@ -68,10 +70,10 @@ func TestCheckpointBadFiles(t *testing.T) {
 		"truncated data": {good[:len(good)-40], "truncated"},
 		"no checksum":    {good[:len(good)-1], "truncated"},
 		"trailing":       {append(bytes.Clone(good), 0), "unexpected bytes"},
-		"flipped param":  {flip(headerLen + 1), "checksum"},
+		"flipped param":  {flip(headerLen2 + 1), "checksum"},
 		"flipped steps":  {flip(12), "checksum"},
 		"flipped sum":    {flip(len(good) - 1), "checksum"},
-		"version":        {versioned, "version 2"},
+		"version":        {versioned, "version 3"},
 		"huge dimension": {flip(12 + 7*8 + 7), "more than a checkpoint may hold"},
 		"unknown flags":  {func() []byte { b := bytes.Clone(good); b[11] |= 0x80; return b }(), "flags"},
 		"bad element":    {func() []byte { b := bytes.Clone(good); b[10] = 3; return b }(), "element size"},
@@ -224,8 +226,9 @@ func checkRead(t *testing.T, data []byte) {
 			}
 			continue
 		}
-		// Whatever is accepted is a checkpoint that encodes to the same bytes.
-		if !bytes.Equal(again, data) {
+		// Whatever is accepted is a checkpoint that encodes to the same
+		// bytes (a version 1 file to its version 2 form).
+		if !bytes.Equal(again, upgradeV1(data)) {
 			t.Fatalf("accepted input re-encodes differently")
 		}
 	}
@@ -280,4 +283,96 @@ func TestResumeAfterCancel(t *testing.T) {
 	if i, ok := sameBits(p3, p1); !ok {
 		t.Errorf("resumed parameters differ at %d: %v vs %v", i, p3[i], p1[i])
 	}
+}
+
+// upgradeV1 returns a version 1 checkpoint file in its version 2 form (no
+// meta data), and any other input as it is.
+func upgradeV1(b []byte) []byte {
+	if len(b) < headerLen+sha256.Size || b[8] != 1 || b[9] != 0 {
+		return b
+	}
+	out := append(bytes.Clone(b[:headerLen]), make([]byte, 8)...)
+	out[8] = 2
+	out = append(out, b[headerLen:len(b)-sha256.Size]...)
+	sum := sha256.Sum256(out)
+	return append(out, sum[:]...)
+}
+
+// downgradeV2 returns a version 2 file without meta data in the version 1
+// form that downhill wrote before meta data existed.
+func downgradeV2(t *testing.T, b []byte) []byte {
+	if b[8] != 2 || binary.LittleEndian.Uint64(b[headerLen:]) != 0 {
+		t.Fatalf("not a version 2 file without meta data")
+	}
+	out := bytes.Clone(b[:headerLen])
+	out[8] = 1
+	out = append(out, b[headerLen2:len(b)-sha256.Size]...)
+	sum := sha256.Sum256(out)
+	return append(out, sum[:]...)
+}
+
+// TestCheckpointMeta: the application's Meta survives a round trip, and
+// a version 1 file (no meta) is still read, with the same content.
+func TestCheckpointMeta(t *testing.T) {
+	c := sampleCheckpoint()
+	c.Meta = []byte(`{"lr":0.1}`)
+	got, err := ReadCheckpoint[float32](bytes.NewReader(encode(t, c)))
+	if err != nil || string(got.Meta) != string(c.Meta) {
+		t.Fatalf("meta round trip: %q, %v", got.Meta, err)
+	}
+	c.Meta = make([]byte, MaxCheckpointMeta+1)
+	if err := WriteCheckpoint(io.Discard, c); err == nil {
+		t.Error("oversized meta written")
+	}
+	c.Meta = nil
+	v2 := encode(t, c)
+	v1 := downgradeV2(t, v2)
+	old, err := ReadCheckpoint[float32](bytes.NewReader(v1))
+	if err != nil {
+		t.Fatalf("version 1 file: %v", err)
+	}
+	if old.Meta != nil || !bytes.Equal(encode(t, old), v2) {
+		t.Errorf("version 1 file read as %+v", old)
+	}
+}
+
+// TestResumeOtherData: a checkpoint restored for a problem with another
+// number of examples is refused by Train before any step.
+func TestResumeOtherData(t *testing.T) {
+	x, labels := clusters[float32](500, 13, 3, 1, 21)
+	prob, _ := NewSoftmaxRegression(x, labels, 13, 3, 1e-3)
+	h := Hyper{LR: 0.1, Momentum: 0.9}
+	cfg := Config{Epochs: 2, BatchSize: 32, Seed: 5}
+	path := filepath.Join(t.TempDir(), "run.ckpt")
+	first := cfg
+	first.CheckpointPath = path
+	if _, err := Train(context.Background(), prob, make([]float32, prob.Dim()), mustOpt(t, prob.Dim(), h), first); err != nil {
+		t.Fatal(err)
+	}
+	ck, err := LoadCheckpoint[float32](path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, _ := NewSoftmaxRegression(x[:400*13], labels[:400], 13, 3, 1e-3)
+	p, o := make([]float32, prob.Dim()), mustOpt(t, prob.Dim(), h)
+	rest := cfg
+	rest.Epochs = 4
+	if err := ck.Restore(p, o, &rest); err != nil {
+		t.Fatal(err)
+	}
+	hist, err := Train(context.Background(), small, p, o, rest)
+	if err == nil || !strings.Contains(err.Error(), "500 examples") || hist.Steps != 0 {
+		t.Errorf("resume of a 500-example checkpoint on 400 examples: %d steps, error %v", hist.Steps, err)
+	}
+	if _, err := Train(context.Background(), prob, p, o, rest); err != nil {
+		t.Errorf("resume on the same data: %v", err)
+	}
+}
+
+func mustOpt(t *testing.T, dim int, h Hyper) *Optimizer[float32] {
+	o, err := NewOptimizer[float32](dim, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
 }

@@ -48,9 +48,16 @@ type Config struct {
 	// first step.
 	CheckpointPath  string
 	CheckpointEvery int
+	// CheckpointMeta, if not nil, is stored verbatim in every checkpoint
+	// Train writes (Checkpoint.Meta), for the application's own settings.
+	CheckpointMeta []byte
 	// MaxRows bounds the gradient rows held in memory at once (default:
 	// 64 MiB worth). Larger batches are summed in pieces, with the same bits.
 	MaxRows int
+
+	// startExamples is the example count of the checkpoint Restore took
+	// Start from (0 without one): Train refuses a problem of another Len.
+	startExamples int
 }
 
 // EarlyStop holds the early-stopping rules, checked at every logged point.
@@ -177,6 +184,8 @@ func (t *trainer[F]) setup() error {
 		return fmt.Errorf("sgd: Train: optimizer dimension %d != problem.Dim()=%d", t.opt.Dim(), t.dim)
 	case cfg.Epochs <= 0:
 		return fmt.Errorf("sgd: Train: Epochs %d must be > 0", cfg.Epochs)
+	case cfg.startExamples != 0 && cfg.startExamples != n:
+		return fmt.Errorf("sgd: Train: the checkpoint was written for %d examples, the problem has %d: resume on the same data", cfg.startExamples, n)
 	case cfg.BatchSize < 0 || cfg.BatchSize > n:
 		return fmt.Errorf("sgd: Train: BatchSize %d must be in [1, %d] (or 0 for the full batch)", cfg.BatchSize, n)
 	case cfg.Workers < 0 || cfg.LogEvery < 0 || cfg.CheckpointEvery < 0 || cfg.MaxRows < 0 || cfg.EarlyStop.Patience < 0:
@@ -186,6 +195,9 @@ func (t *trainer[F]) setup() error {
 	}
 	if err := cfg.Schedule.Err(); err != nil {
 		return err
+	}
+	if len(cfg.CheckpointMeta) > MaxCheckpointMeta {
+		return fmt.Errorf("sgd: Train: CheckpointMeta has %d bytes, more than %d", len(cfg.CheckpointMeta), MaxCheckpointMeta)
 	}
 	if cfg.CheckpointPath != "" {
 		if err := atomicfile.CheckCreatable(cfg.CheckpointPath); err != nil {
@@ -459,6 +471,7 @@ func (t *trainer[F]) checkpoint() error {
 		Batch:    t.sampler.BatchSize(),
 		DropLast: t.cfg.DropLast,
 		Seed:     t.cfg.Seed,
+		Meta:     t.cfg.CheckpointMeta,
 	}
 	return SaveCheckpoint(t.cfg.CheckpointPath, c)
 }

@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -187,7 +188,7 @@ func TestTrainJSON(t *testing.T) {
 	}
 	// A checkpoint of another batch size is refused.
 	code, _, errw = runCmd(t, "train", "-data", dir, "-epochs", "3", "-batch", "20", "-resume", ck)
-	if code != 1 || !strings.Contains(errw, "batch size") {
+	if code != 1 || !strings.Contains(errw, "-batch 20") {
 		t.Errorf("resume with another batch: exit %d: %s", code, errw)
 	}
 	// So is a checkpoint that is not one.
@@ -351,5 +352,45 @@ func TestTrainBadOutputs(t *testing.T) {
 	code, out, errw := runCmd(t, "train", "-data", dir, "-epochs", "1", "-batch", "20", "-plot", filepath.Join(dir, "x.png"))
 	if code != 1 || !strings.Contains(out, "test accuracy") || !strings.Contains(errw, "disk full") {
 		t.Errorf("failing plot: exit %d, stdout:\n%s\nstderr:\n%s\nwant the summary and the error", code, out, errw)
+	}
+}
+
+// TestTrainResumeSettings: a resume that changes the run's settings or its
+// data is refused, naming what changed; more epochs are allowed, and the
+// change of the schedule is spelled out.
+func TestTrainResumeSettings(t *testing.T) {
+	dir, other := t.TempDir(), t.TempDir()
+	writeDigits(t, dir, 300, 50)
+	writeDigits(t, other, 250, 50)
+	ck := filepath.Join(t.TempDir(), "c.ckpt")
+	base := []string{"train", "-data", dir, "-batch", "10", "-warmup", "5", "-lr", "0.1"}
+	if code, _, errw := runCmd(t, append(base, "-epochs", "2", "-checkpoint", ck)...); code != 0 {
+		t.Fatalf("first run: exit %d: %s", code, errw)
+	}
+	resume := append(base, "-epochs", "3", "-resume", ck)
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"-lr", "0.2"}, []string{"-lr 0.2", "0.1"}},
+		{[]string{"-momentum", "0.5"}, []string{"-momentum 0.5", "0.9"}},
+		{[]string{"-schedule", "step"}, []string{"-schedule step", "cosine"}},
+		{[]string{"-warmup", "7"}, []string{"-warmup 7", "5"}},
+		{[]string{"-l2", "0.01"}, []string{"-l2 0.01"}},
+		{[]string{"-seed", "2"}, []string{"-seed 2"}},
+		{[]string{"-data", other}, []string{"data"}},
+	} {
+		code, _, errw := runCmd(t, append(slices.Clone(resume), c.args...)...)
+		ok := code == 1
+		for _, w := range c.want {
+			ok = ok && strings.Contains(errw, w)
+		}
+		if !ok {
+			t.Errorf("resume with %q: exit %d: %s\nwant exit 1 mentioning %q", c.args, code, errw, c.want)
+		}
+	}
+	code, _, errw := runCmd(t, resume...)
+	if code != 0 || !strings.Contains(errw, "-epochs 3") || !strings.Contains(errw, "2 epochs") {
+		t.Errorf("resume for one more epoch: exit %d: %s\nwant exit 0 and a note about -epochs 3 against 2 epochs", code, errw)
 	}
 }

@@ -67,7 +67,7 @@ standard output.`,
 			fs.Uint64Var(&f.seed, "seed", f.seed, "seed of the mini-batch shuffling")
 			fs.StringVar(&f.plot, "plot", "", "write the loss and accuracy curves to this PNG `file`")
 			fs.StringVar(&f.checkpoint, "checkpoint", "", "save a checkpoint to this `file` after every epoch")
-			fs.StringVar(&f.resume, "resume", "", "resume from this checkpoint `file` (same -batch and -seed)")
+			fs.StringVar(&f.resume, "resume", "", "resume from this checkpoint `file`: the same data and settings, except -epochs (the checkpoint records them)")
 			fs.StringVar(&f.data, "data", "", "`dir`ectory with the MNIST IDX files (default: the GoMNIST module)")
 			fs.BoolVar(&f.asJSON, "json", false, "print one JSON object instead of the summary (and no progress)")
 			fs.BoolVar(&f.quiet, "q", false, "no progress output")
@@ -200,6 +200,7 @@ func runTrain(e *env, f trainFlags) error {
 		return err
 	}
 	perEpoch := (train.N + f.batch - 1) / f.batch
+	settings := settingsOf(f, train)
 	cfg := sgd.Config{
 		Epochs:         f.epochs,
 		BatchSize:      f.batch,
@@ -207,11 +208,27 @@ func runTrain(e *env, f trainFlags) error {
 		Seed:           f.seed,
 		Schedule:       f.scheduleFor(f.epochs * perEpoch),
 		CheckpointPath: f.checkpoint,
+		CheckpointMeta: settings.meta(),
 	}
 	if f.resume != "" {
 		ck, err := sgd.LoadCheckpoint[float32](f.resume)
 		if err != nil {
 			return fmt.Errorf("-resume: %w", err)
+		}
+		if ck.Meta == nil {
+			fmt.Fprintf(e.errw, "-resume %s: the checkpoint records no settings (an older downhill wrote it): -lr, -momentum, -l2, -schedule, -warmup and the data cannot be checked\n", f.resume)
+		} else {
+			then, err := parseSettings(ck.Meta)
+			if err != nil {
+				return fmt.Errorf("-resume %s: %w", f.resume, err)
+			}
+			refused, note := compareSettings(then, settings)
+			if len(refused) > 0 {
+				return refusal(f.resume, refused)
+			}
+			if note != "" {
+				fmt.Fprintln(e.errw, note)
+			}
 		}
 		if err := ck.Restore(params, opt, &cfg); err != nil {
 			return fmt.Errorf("-resume %s: %w", f.resume, err)
