@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"image/png"
@@ -103,7 +104,7 @@ func TestBenchJSON(t *testing.T) {
 	}
 }
 
-// writeDigits writes a tiny learnable MNIST-like set to dir: 6x5 images
+// writeDigits writes a tiny learnable MNIST-like set to dir: 28x28 images
 // whose label is the brightest of the first ten pixels.
 func writeDigits(t *testing.T, dir string, nTrain, nTest int) {
 	t.Helper()
@@ -121,16 +122,16 @@ func writeDigits(t *testing.T, dir string, nTrain, nTest int) {
 		images, labels string
 		n              int
 	}{{idx.TrainImages, idx.TrainLabels, nTrain}, {idx.TestImages, idx.TestLabels, nTest}} {
-		img := &idx.Array{Dims: []int{s.n, 6, 5}, Data: make([]byte, s.n*30)}
+		img := &idx.Array{Dims: []int{s.n, 28, 28}, Data: make([]byte, s.n*784)}
 		lbl := &idx.Array{Dims: []int{s.n}, Data: make([]byte, s.n)}
 		for i := range s.n {
 			l := i % 10
 			lbl.Data[i] = byte(l)
-			for j := range 30 {
+			for j := range 784 {
 				seed = seed*1664525 + 1013904223
-				img.Data[i*30+j] = byte(seed >> 26) // 0..63: noise
+				img.Data[i*784+j] = byte(seed >> 26) // 0..63: noise
 			}
-			img.Data[i*30+l] = 255
+			img.Data[i*784+l] = 255
 		}
 		write(s.images, img)
 		write(s.labels, lbl)
@@ -392,5 +393,30 @@ func TestTrainResumeSettings(t *testing.T) {
 	code, _, errw := runCmd(t, resume...)
 	if code != 0 || !strings.Contains(errw, "-epochs 3") || !strings.Contains(errw, "2 epochs") {
 		t.Errorf("resume for one more epoch: exit %d: %s\nwant exit 0 and a note about -epochs 3 against 2 epochs", code, errw)
+	}
+}
+
+// TestTrainImageShape: valid IDX files of images other than 28x28 are
+// refused from their header, before the data are read or the model built.
+func TestTrainImageShape(t *testing.T) {
+	dir := t.TempDir()
+	put := func(name string, a *idx.Array) {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		if err := idx.Write(zw, a); err != nil {
+			t.Fatal(err)
+		}
+		zw.Close()
+		if err := os.WriteFile(filepath.Join(dir, name+".gz"), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, names := range [][2]string{{idx.TrainImages, idx.TrainLabels}, {idx.TestImages, idx.TestLabels}} {
+		put(names[0], &idx.Array{Dims: []int{2, 512, 512}, Data: make([]byte, 2*512*512)})
+		put(names[1], &idx.Array{Dims: []int{2}, Data: []byte{3, 4}})
+	}
+	code, out, errw := runCmd(t, "train", "-data", dir, "-epochs", "1", "-batch", "1")
+	if code != 1 || !strings.Contains(errw, "512x512") || !strings.Contains(errw, "28x28") || out != "" {
+		t.Errorf("512x512 images: exit %d, stdout %q, stderr:\n%s\nwant exit 1 naming 512x512 and 28x28", code, out, errw)
 	}
 }

@@ -139,6 +139,12 @@ type trainResult struct {
 	History           []trainPoint `json:"history"`
 }
 
+// mnistShape is the data downhill train accepts: the model has 28x28
+// inputs, and each image costs 3136 bytes as float32 features, so a set
+// of at most 250000 images (four times MNIST's training set) takes at
+// most 0.8 GB.
+var mnistShape = idx.Shape{Rows: 28, Cols: 28, MaxImages: 250000}
+
 // mnistFloat converts a set to float32 features in [0, 1] and int labels.
 func mnistFloat(s *idx.Set) ([]float32, []int) {
 	x := make([]float32, len(s.Images))
@@ -181,8 +187,12 @@ func runTrain(e *env, f trainFlags) error {
 	if err != nil {
 		return err
 	}
-	train, test, err := idx.LoadMNIST(dir)
-	if err != nil {
+	train, test, err := idx.LoadMNISTAs(dir, mnistShape)
+	var shapeErr *idx.ShapeError
+	switch {
+	case errors.As(err, &shapeErr):
+		return fmt.Errorf("%w\n(downhill train is softmax regression on MNIST's 28x28 images, at most %d per set, as float32: pass -data DIR with such files)", err, mnistShape.MaxImages)
+	case err != nil:
 		return fmt.Errorf("%w\n(the MNIST files are corrupt or not MNIST; pass -data DIR with good copies)", err)
 	}
 	if f.batch > train.N {

@@ -8,10 +8,12 @@
 // are supported. The header is checked before anything is allocated:
 // magic bytes, element type, a non-zero number of dimensions, a total
 // size that neither overflows nor exceeds the caller's limit and, for a
-// file, agrees with the file's size (or the size recorded in the gzip
-// trailer, so a file must be a single gzip member). Element data is read
-// in bounded chunks, so a lying header on a stream cannot make the reader
-// allocate much more than the stream holds.
+// file, agrees with the file's size (or, compressed, with the size
+// recorded in the gzip trailer, so a file must be a single gzip member,
+// and with the most a gzip file of its size can hold). Callers can check
+// the dimensions themselves before anything is read (ReadFileChecked).
+// Element data is read in bounded chunks, so a lying header on a stream
+// cannot make the reader allocate much more than the stream holds.
 package idx
 
 import (
@@ -39,6 +41,12 @@ const maxDims = 16
 // chunk is the largest allocation made ahead of the data actually read.
 const chunk = 1 << 20
 
+// maxDeflateRatio bounds what deflate can expand to: a stored length-258
+// match costs at least 2 bits, so one compressed byte yields at most
+// 1032 bytes (RFC 1951). A gzip file of c bytes holds at most
+// maxDeflateRatio*c bytes.
+const maxDeflateRatio = 1032
+
 // Array is the content of an IDX file of unsigned bytes.
 type Array struct {
 	Dims []int  // the size of each dimension, outermost first
@@ -49,26 +57,33 @@ type Array struct {
 // checks that nothing follows it. maxBytes bounds the element data the
 // header may announce.
 func Read(r io.Reader, maxBytes int64) (*Array, error) {
-	return read(r, maxBytes, -1)
+	return read(r, maxBytes, -1, -1, nil)
 }
 
 // ReadFile reads the IDX file at path (gzip-compressed or not) and checks
 // the size announced by its header against the file's size before
 // allocating. Errors name the file.
 func ReadFile(path string) (*Array, error) {
+	return ReadFileChecked(path, nil)
+}
+
+// ReadFileChecked is ReadFile with check, if not nil, called with the
+// dimensions announced by the header before anything else is read or
+// allocated; an error from check is returned, after the file name.
+func ReadFileChecked(path string, check func(dims []int) error) (*Array, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	a, err := readFile(f)
+	a, err := readFile(f, check)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return a, nil
 }
 
-func readFile(f *os.File) (*Array, error) {
+func readFile(f *os.File, check func([]int) error) (*Array, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err
@@ -76,7 +91,7 @@ func readFile(f *os.File) (*Array, error) {
 	if !st.Mode().IsRegular() {
 		return nil, errors.New("idx: not a regular file")
 	}
-	size := st.Size()
+	size, packed := st.Size(), int64(-1)
 	var magic [2]byte
 	if n, _ := f.ReadAt(magic[:], 0); n == 2 && isGzip(magic[:]) {
 		// The gzip trailer ends with the uncompressed size modulo 2^32.
@@ -87,17 +102,18 @@ func readFile(f *os.File) (*Array, error) {
 		if _, err := f.ReadAt(tail[:], size-4); err != nil {
 			return nil, fmt.Errorf("idx: reading gzip trailer: %w", err)
 		}
-		size = -2 - int64(binary.LittleEndian.Uint32(tail[:]))
+		packed, size = size, -2-int64(binary.LittleEndian.Uint32(tail[:]))
 	}
-	return read(f, DefaultMaxBytes, size)
+	return read(f, DefaultMaxBytes, size, packed, check)
 }
 
 func isGzip(b []byte) bool { return len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b }
 
 // read parses an IDX array. size >= 0 is the exact size of the
 // uncompressed input; size <= -2 encodes -2-isize, the gzip trailer's
-// uncompressed size modulo 2^32; -1 means unknown.
-func read(r io.Reader, maxBytes int64, size int64) (*Array, error) {
+// uncompressed size modulo 2^32; -1 means unknown. packed >= 0 is the
+// size of the gzip file r holds. check, if not nil, vets the dimensions.
+func read(r io.Reader, maxBytes, size, packed int64, check func([]int) error) (*Array, error) {
 	br := bufio.NewReader(r)
 	var src io.Reader = br
 	if head, _ := br.Peek(2); isGzip(head) {
@@ -130,10 +146,17 @@ func read(r io.Reader, maxBytes int64, size int64) (*Array, error) {
 		return nil, fmt.Errorf("idx: reading %d dimensions: %w", nd, eofIsTruncation(err))
 	}
 	dims := make([]int, nd)
-	total := int64(1)
 	for i := range dims {
-		d := int64(binary.BigEndian.Uint32(raw[4*i:]))
-		dims[i] = int(d)
+		dims[i] = int(binary.BigEndian.Uint32(raw[4*i:]))
+	}
+	if check != nil {
+		if err := check(dims); err != nil {
+			return nil, err
+		}
+	}
+	total := int64(1)
+	for _, d := range dims {
+		d := int64(d)
 		if d != 0 && total > maxBytes/d {
 			return nil, fmt.Errorf("idx: dimensions %v hold more than %d bytes", dimsOf(raw), maxBytes)
 		}
@@ -145,6 +168,8 @@ func read(r io.Reader, maxBytes int64, size int64) (*Array, error) {
 		return nil, fmt.Errorf("idx: dimensions %v need %d bytes but the file has %d (truncated or corrupt)", dims, headerLen+total, size)
 	case size <= -2 && uint32(headerLen+total) != uint32(-2-size):
 		return nil, fmt.Errorf("idx: dimensions %v need %d bytes but the gzip trailer records %d (truncated or corrupt)", dims, headerLen+total, uint32(-2-size))
+	case size <= -2 && packed >= 0 && headerLen+total > maxDeflateRatio*packed:
+		return nil, fmt.Errorf("idx: dimensions %v need %d bytes but a gzip file of %d bytes holds at most %d (corrupt)", dims, headerLen+total, packed, maxDeflateRatio*packed)
 	}
 
 	data, err := readN(src, total)

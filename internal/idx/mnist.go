@@ -39,13 +39,41 @@ type Set struct {
 // Pixels returns the number of pixels of one image.
 func (s *Set) Pixels() int { return s.Rows * s.Cols }
 
+// Shape is what LoadMNISTAs accepts: images of Rows x Cols pixels (0:
+// any) and at most MaxImages images per set (0: any number the file size
+// limit allows).
+type Shape struct{ Rows, Cols, MaxImages int }
+
+// ShapeError reports an image file whose header announces another shape
+// than the caller accepts; it is returned (after the file name) before
+// the file's data are read.
+type ShapeError struct {
+	Dims []int // as announced by the header: images, rows, cols
+	Want Shape
+}
+
+func (e *ShapeError) Error() string {
+	n, r, c := e.Dims[0], e.Dims[1], e.Dims[2]
+	if e.Want.Rows != 0 && r != e.Want.Rows || e.Want.Cols != 0 && c != e.Want.Cols {
+		return fmt.Sprintf("images of %dx%d pixels, want %dx%d", r, c, e.Want.Rows, e.Want.Cols)
+	}
+	return fmt.Sprintf("%d images, want at most %d", n, e.Want.MaxImages)
+}
+
 // LoadMNIST reads the training and test sets from dir, which holds the
 // four files named above, gzipped or not.
 func LoadMNIST(dir string) (train, test *Set, err error) {
-	if train, err = loadSet(dir, TrainImages, TrainLabels); err != nil {
+	return LoadMNISTAs(dir, Shape{})
+}
+
+// LoadMNISTAs is LoadMNIST for images of the shape want only: images of
+// another size, or too many of them, are refused with a *ShapeError as
+// soon as a header announces them, before their data are read.
+func LoadMNISTAs(dir string, want Shape) (train, test *Set, err error) {
+	if train, err = loadSet(dir, TrainImages, TrainLabels, want); err != nil {
 		return nil, nil, err
 	}
-	if test, err = loadSet(dir, TestImages, TestLabels); err != nil {
+	if test, err = loadSet(dir, TestImages, TestLabels, want); err != nil {
 		return nil, nil, err
 	}
 	if train.Rows != test.Rows || train.Cols != test.Cols {
@@ -54,7 +82,7 @@ func LoadMNIST(dir string) (train, test *Set, err error) {
 	return train, test, nil
 }
 
-func loadSet(dir, images, labels string) (*Set, error) {
+func loadSet(dir, images, labels string, want Shape) (*Set, error) {
 	imgPath, err := findFile(dir, images)
 	if err != nil {
 		return nil, err
@@ -63,22 +91,30 @@ func loadSet(dir, images, labels string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	img, err := ReadFile(imgPath)
+	img, err := ReadFileChecked(imgPath, func(dims []int) error {
+		if len(dims) != 3 || dims[0] == 0 || dims[1] == 0 || dims[2] == 0 {
+			return fmt.Errorf("dimensions %v, want [images rows cols], none zero", dims)
+		}
+		if want.Rows != 0 && dims[1] != want.Rows || want.Cols != 0 && dims[2] != want.Cols ||
+			want.MaxImages != 0 && dims[0] > want.MaxImages {
+			return &ShapeError{Dims: dims, Want: want}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	lbl, err := ReadFile(lblPath)
+	lbl, err := ReadFileChecked(lblPath, func(dims []int) error {
+		if len(dims) != 1 {
+			return fmt.Errorf("dimensions %v, want [labels]", dims)
+		}
+		if dims[0] != img.Dims[0] {
+			return fmt.Errorf("%d labels but %s has %d images", dims[0], imgPath, img.Dims[0])
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	if len(img.Dims) != 3 || img.Dims[0] == 0 || img.Dims[1] == 0 || img.Dims[2] == 0 {
-		return nil, fmt.Errorf("%s: dimensions %v, want [images rows cols], none zero", imgPath, img.Dims)
-	}
-	if len(lbl.Dims) != 1 {
-		return nil, fmt.Errorf("%s: dimensions %v, want [labels]", lblPath, lbl.Dims)
-	}
-	if lbl.Dims[0] != img.Dims[0] {
-		return nil, fmt.Errorf("%s has %d labels but %s has %d images", lblPath, lbl.Dims[0], imgPath, img.Dims[0])
 	}
 	for i, l := range lbl.Data {
 		if l > 9 {

@@ -139,7 +139,7 @@ func TestRealMNIST(t *testing.T) {
 	if dir == "" {
 		t.Skip("GoMNIST is not in the module cache")
 	}
-	s, err := loadSet(dir, TestImages, TestLabels)
+	s, err := loadSet(dir, TestImages, TestLabels, Shape{Rows: 28, Cols: 28})
 	if err != nil {
 		t.Fatal(err)
 	}
