@@ -53,8 +53,21 @@ func (h Hyper) Validate() error {
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
-// Option configures NewOptimizer.
-type Option func(*optConfig) error
+// An Option is one optional setting of NewOptimizer, made by WithGroup,
+// ClipNorm or OnPath; it prints as the call that made it (for example
+// "ClipNorm(5)"). The zero Option sets nothing.
+type Option struct {
+	name  string
+	apply func(*optConfig) error
+}
+
+// String returns the call that made the option.
+func (o Option) String() string {
+	if o.apply == nil {
+		return "no option"
+	}
+	return o.name
+}
 
 type optConfig struct {
 	groups  []groupRange
@@ -72,35 +85,35 @@ type groupRange struct {
 // like a PyTorch parameter group. Groups must not overlap; parameters in
 // no group use the Hyper passed to NewOptimizer.
 func WithGroup(from, to int, h Hyper) Option {
-	return func(c *optConfig) error {
+	return Option{fmt.Sprintf("WithGroup(%d, %d, %+v)", from, to, h), func(c *optConfig) error {
 		c.groups = append(c.groups, groupRange{from, to, h})
 		return nil
-	}
+	}}
 }
 
 // ClipNorm clips the global L2 norm of each step's gradient to maxNorm
 // (> 0), as torch.nn.utils.clip_grad_norm_: the gradient is scaled by
 // min(1, maxNorm/(‖g‖+1e-6)).
 func ClipNorm(maxNorm float64) Option {
-	return func(c *optConfig) error {
+	return Option{fmt.Sprintf("ClipNorm(%v)", maxNorm), func(c *optConfig) error {
 		if !finite(maxNorm) || maxNorm <= 0 {
 			return fmt.Errorf("sgd: invalid clipping norm %v (must be finite and > 0)", maxNorm)
 		}
 		c.clip = maxNorm
 		return nil
-	}
+	}}
 }
 
 // OnPath runs the optimizer's kernels on path p instead of the active
 // one (every path gives the same bits; this exists to prove it).
 func OnPath(p dispatch.Path) Option {
-	return func(c *optConfig) error {
+	return Option{fmt.Sprintf("OnPath(%s)", p), func(c *optConfig) error {
 		if !dispatch.IsAvailable(p) {
 			return fmt.Errorf("sgd: kernel path %s is not available here (available: %v)", p, dispatch.Available())
 		}
 		c.path, c.pathSet = p, true
 		return nil
-	}
+	}}
 }
 
 // Optimizer applies SGD steps to a parameter vector of fixed length. It
@@ -134,10 +147,10 @@ func NewOptimizer[F Float](dim int, h Hyper, opts ...Option) (*Optimizer[F], err
 	}
 	var c optConfig
 	for _, o := range opts {
-		if o == nil {
+		if o.apply == nil {
 			continue
 		}
-		if err := o(&c); err != nil {
+		if err := o.apply(&c); err != nil {
 			return nil, err
 		}
 	}

@@ -10,7 +10,7 @@ import (
 // the center c. It is a single "example" (Len 1): its gradient row is the
 // exact full gradient λ_i (p_i - c_i), so Train runs gradient descent on it.
 type Bowl[F Float] struct {
-	kernels[F]
+	k           kernels[F]
 	eig, center []F
 }
 
@@ -66,7 +66,7 @@ func (b *Bowl[F]) Gradients(params []F, idx []int, rows []F) {
 // ½ (w·x_i - y_i)² with w the `features` parameters (add a constant
 // feature for an intercept).
 type LeastSquares[F Float] struct {
-	kernels[F]
+	k        kernels[F]
 	x, y     []F
 	features int
 }
@@ -118,7 +118,7 @@ func (l *LeastSquares[F]) Gradients(params []F, idx []int, rows []F) {
 // z = w·x + b, the loss is log(1 + exp(-z)) for label 1 and
 // log(1 + exp(z)) for label 0, plus (L2/2)·‖w‖².
 type LogisticRegression[F Float] struct {
-	kernels[F]
+	k        kernels[F]
 	x        []F
 	labels   []int
 	features int

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // A Schedule is a pure function of the step number k = 0, 1, 2, ... (the
@@ -14,8 +15,37 @@ import (
 // arguments carries the error (Err) and its At returns NaN; Train refuses
 // it before the first step.
 type Schedule struct {
-	at  func(k int) float64
-	err error
+	at   func(k int) float64
+	err  error
+	desc string // the call that built it, for String
+}
+
+// String returns the call that built s, such as
+// "Warmup(200, Cosine(1, 0, 9000))"; the zero Schedule is "Constant(1)".
+func (s Schedule) String() string {
+	switch {
+	case s.err != nil:
+		return "invalid schedule (" + s.err.Error() + ")"
+	case s.at == nil:
+		return "Constant(1)"
+	}
+	return s.desc
+}
+
+// commaInts returns ", a, b, c" for the values a, b, c.
+func commaInts(xs []int) string {
+	var b strings.Builder
+	for _, x := range xs {
+		fmt.Fprintf(&b, ", %d", x)
+	}
+	return b.String()
+}
+
+// describe records the call that built *s (deferred by each constructor).
+func describe(s *Schedule, format string, args ...any) {
+	if s.err == nil {
+		s.desc = fmt.Sprintf(format, args...)
+	}
 }
 
 // At returns the scale for step k; negative k is treated as 0.
@@ -46,7 +76,8 @@ func checkValues(name string, vs ...float64) error {
 }
 
 // Func wraps f as a Schedule. f must be pure (depend on k alone).
-func Func(f func(k int) float64) Schedule {
+func Func(f func(k int) float64) (out Schedule) {
+	defer describe(&out, "Func(%p)", f)
 	if f == nil {
 		return bad("Func: nil function")
 	}
@@ -54,7 +85,8 @@ func Func(f func(k int) float64) Schedule {
 }
 
 // Constant returns v at every step.
-func Constant(v float64) Schedule {
+func Constant(v float64) (out Schedule) {
+	defer describe(&out, "Constant(%v)", v)
 	if err := checkValues("Constant", v); err != nil {
 		return Schedule{err: err}
 	}
@@ -62,7 +94,8 @@ func Constant(v float64) Schedule {
 }
 
 // StepDecay returns v·gamma^⌊k/every⌋ (PyTorch's StepLR).
-func StepDecay(v, gamma float64, every int) Schedule {
+func StepDecay(v, gamma float64, every int) (out Schedule) {
+	defer describe(&out, "StepDecay(%v, %v, %d)", v, gamma, every)
 	if err := checkValues("StepDecay", v, gamma); err != nil {
 		return Schedule{err: err}
 	}
@@ -74,7 +107,8 @@ func StepDecay(v, gamma float64, every int) Schedule {
 
 // MultiStep returns v·gamma^m where m is the number of milestones <= k
 // (PyTorch's MultiStepLR). Milestones must be strictly increasing and >= 1.
-func MultiStep(v, gamma float64, milestones ...int) Schedule {
+func MultiStep(v, gamma float64, milestones ...int) (out Schedule) {
+	defer describe(&out, "MultiStep(%v, %v%s)", v, gamma, commaInts(milestones))
 	if err := checkValues("MultiStep", v, gamma); err != nil {
 		return Schedule{err: err}
 	}
@@ -94,7 +128,8 @@ func MultiStep(v, gamma float64, milestones ...int) Schedule {
 }
 
 // Exponential returns v·gamma^k (PyTorch's ExponentialLR).
-func Exponential(v, gamma float64) Schedule {
+func Exponential(v, gamma float64) (out Schedule) {
+	defer describe(&out, "Exponential(%v, %v)", v, gamma)
 	if err := checkValues("Exponential", v, gamma); err != nil {
 		return Schedule{err: err}
 	}
@@ -104,7 +139,8 @@ func Exponential(v, gamma float64) Schedule {
 // Cosine goes from `from` at k = 0 to `to` at k = steps along half a
 // cosine, to + (from-to)·(1+cos(π·k/steps))/2, and stays at `to` after
 // (it never rises again, unlike a cosine with restarts).
-func Cosine(from, to float64, steps int) Schedule {
+func Cosine(from, to float64, steps int) (out Schedule) {
+	defer describe(&out, "Cosine(%v, %v, %d)", from, to, steps)
 	if err := checkValues("Cosine", from, to); err != nil {
 		return Schedule{err: err}
 	}
@@ -122,7 +158,8 @@ func Cosine(from, to float64, steps int) Schedule {
 // Polynomial goes from `from` at k = 0 to `to` at k = steps as
 // to + (from-to)·(1-k/steps)^power, then stays at `to`. power must be > 0;
 // power = 1 is a linear decay.
-func Polynomial(from, to float64, steps int, power float64) Schedule {
+func Polynomial(from, to float64, steps int, power float64) (out Schedule) {
+	defer describe(&out, "Polynomial(%v, %v, %d, %v)", from, to, steps, power)
 	if err := checkValues("Polynomial", from, to); err != nil {
 		return Schedule{err: err}
 	}
@@ -146,7 +183,8 @@ func Polynomial(from, to float64, steps int, power float64) Schedule {
 // k = steps-1, where it stays (PyTorch refuses steps past the end). Both
 // halves are cosine anneals, a + (b-a)·(1-cos(π·t))/2 from a to b.
 // PyTorch's defaults are pctStart 0.3, div 25, finalDiv 1e4.
-func OneCycle(peak float64, steps int, pctStart, div, finalDiv float64) Schedule {
+func OneCycle(peak float64, steps int, pctStart, div, finalDiv float64) (out Schedule) {
+	defer describe(&out, "OneCycle(%v, %d, %v, %v, %v)", peak, steps, pctStart, div, finalDiv)
 	if err := checkValues("OneCycle", peak); err != nil {
 		return Schedule{err: err}
 	}
@@ -175,7 +213,8 @@ func OneCycle(peak float64, steps int, pctStart, div, finalDiv float64) Schedule
 // k < steps gets s.At(0)·(k+1)/(steps+1) (so no step is wasted at scale
 // 0), step k >= steps gets s.At(k - steps). The linear part reaches s.At(0)
 // exactly at k = steps, so the schedule is continuous at the join.
-func Warmup(steps int, s Schedule) Schedule {
+func Warmup(steps int, s Schedule) (out Schedule) {
+	defer describe(&out, "Warmup(%d, %v)", steps, s)
 	if s.err != nil {
 		return s
 	}
@@ -195,7 +234,8 @@ func Warmup(steps int, s Schedule) Schedule {
 // its own step 0 at its boundary, and the last one for ever after. It needs
 // len(boundaries) = len(schedules)-1, boundaries strictly increasing and
 // > 0. Join is continuous only where the pieces meet (it does not blend).
-func Join(schedules []Schedule, boundaries []int) Schedule {
+func Join(schedules []Schedule, boundaries []int) (out Schedule) {
+	defer describe(&out, "Join(%v, %v)", schedules, boundaries)
 	if len(schedules) == 0 || len(boundaries) != len(schedules)-1 {
 		return bad("Join: %d schedules need %d boundaries, got %d", len(schedules), max(len(schedules)-1, 0), len(boundaries))
 	}

@@ -8,25 +8,37 @@ import (
 	"github.com/downhill-go/downhill/dispatch"
 )
 
-// kernels is embedded in the shipped problems: the downhill kernels they
-// compute with (the active path unless OnPath chose another).
-type kernels[F Float] struct{ k downhill.Kernels[F] }
+// kernels are the downhill kernels a shipped problem computes with (the
+// active path unless its OnPath chose another), held in a field named k.
+type kernels[F Float] = downhill.Kernels[F]
 
 func activeKernels[F Float]() kernels[F] {
 	k, _ := downhill.On[F](dispatch.Active()) // the active path is always available
-	return kernels[F]{k}
+	return k
 }
 
-// OnPath makes the problem compute with the kernels of path p (every path
-// gives the same bits; this exists to prove it).
-func (k *kernels[F]) OnPath(p dispatch.Path) error {
+// onPath points *k at the kernels of path p.
+func onPath[F Float](k *kernels[F], p dispatch.Path) error {
 	kp, err := downhill.On[F](p)
 	if err != nil {
 		return fmt.Errorf("sgd: %v", err)
 	}
-	k.k = kp
+	*k = kp
 	return nil
 }
+
+// OnPath makes the problem compute with the kernels of path p (every path
+// gives the same bits; this exists to prove it).
+func (s *SoftmaxRegression[F]) OnPath(p dispatch.Path) error { return onPath(&s.k, p) }
+
+// OnPath makes the problem compute with the kernels of path p.
+func (l *LogisticRegression[F]) OnPath(p dispatch.Path) error { return onPath(&l.k, p) }
+
+// OnPath makes the problem compute with the kernels of path p.
+func (l *LeastSquares[F]) OnPath(p dispatch.Path) error { return onPath(&l.k, p) }
+
+// OnPath makes the problem compute with the kernels of path p.
+func (b *Bowl[F]) OnPath(p dispatch.Path) error { return onPath(&b.k, p) }
 
 // SoftmaxRegression is multinomial logistic regression: example i has
 // features x[i*features:(i+1)*features] and a class labels[i] in
@@ -39,7 +51,7 @@ func (k *kernels[F]) OnPath(p dispatch.Path) error {
 // Per example, the gradient costs `classes` downhill.Dot and Axpy calls of
 // length features (and as many more Axpy calls when L2 > 0).
 type SoftmaxRegression[F Float] struct {
-	kernels[F]
+	k                 kernels[F]
 	x                 []F
 	labels            []int
 	features, classes int

@@ -17,7 +17,8 @@ import (
 // Config describes a training run of Train.
 type Config struct {
 	// Epochs is the epoch to stop at, counted from epoch 0: a run resumed
-	// at epoch 2 with Epochs 5 trains epochs 2, 3 and 4. Must be > 0.
+	// at epoch 2 with Epochs 5 trains epochs 2, 3 and 4. Must be > 0 and
+	// greater than Start.Epoch (Train refuses a run with nothing to train).
 	Epochs int
 	// BatchSize is the number of examples per step, 1 (pure SGD) to Len();
 	// 0 means the full batch (gradient descent).
@@ -184,6 +185,8 @@ func (t *trainer[F]) setup() error {
 		return fmt.Errorf("sgd: Train: optimizer dimension %d != problem.Dim()=%d", t.opt.Dim(), t.dim)
 	case cfg.Epochs <= 0:
 		return fmt.Errorf("sgd: Train: Epochs %d must be > 0", cfg.Epochs)
+	case cfg.Start.Epoch >= cfg.Epochs:
+		return fmt.Errorf("sgd: Train: the run starts at epoch %d (Config.Start, from a checkpoint), so Epochs %d leaves nothing to train: raise Epochs to continue", cfg.Start.Epoch, cfg.Epochs)
 	case cfg.startExamples != 0 && cfg.startExamples != n:
 		return fmt.Errorf("sgd: Train: the checkpoint was written for %d examples, the problem has %d: resume on the same data", cfg.startExamples, n)
 	case cfg.BatchSize < 0 || cfg.BatchSize > n:
