@@ -8,12 +8,18 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Write writes data to path with permissions perm. On success path holds
 // exactly data; on any error path is left as it was and the temporary
 // file is removed. The directory is synced after the rename where the
 // operating system allows it, so that the rename itself is durable.
+//
+// A writer killed between creating its temporary file and the rename
+// leaves ".NAME.tmpDIGITS" behind; Write removes those of path's name
+// after a successful rename. Only one process may write a given path at
+// a time (the other's temporary file would be taken for a stale one).
 func Write(path string, data []byte, perm os.FileMode) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, tempPattern(path))
@@ -45,7 +51,27 @@ func Write(path string, data []byte, perm os.FileMode) (err error) {
 		_ = d.Sync() // best effort: not every file system syncs directories
 		d.Close()
 	}
+	removeStale(path)
 	return nil
+}
+
+// removeStale removes the temporary files of path left by killed writers:
+// in path's directory, the names "." + base + ".tmp" + digits (what
+// os.CreateTemp makes of tempPattern). Best effort: errors are ignored.
+func removeStale(path string) {
+	dir, prefix := filepath.Dir(path), "."+filepath.Base(path)+".tmp"
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		n := e.Name()
+		rest, ok := strings.CutPrefix(n, prefix)
+		if !ok || rest == "" || strings.Trim(rest, "0123456789") != "" || !e.Type().IsRegular() {
+			continue
+		}
+		_ = os.Remove(filepath.Join(dir, n))
+	}
 }
 
 // CheckCreatable reports whether Write(path, ...) can work, before the

@@ -81,3 +81,30 @@ func TestCheckCreatable(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteCleansStaleTemporaries: temporaries of the same target left by
+// a killed writer (".NAME.tmpDIGITS") are removed by the next Write;
+// other files, and other targets' temporaries, stay.
+func TestWriteCleansStaleTemporaries(t *testing.T) {
+	dir := t.TempDir()
+	stale := []string{".c.ckpt.tmp123", ".c.ckpt.tmp4567890"}
+	keep := []string{".d.ckpt.tmp123", ".c.ckpt.tmp-notes", "c.ckpt.tmp1", ".c.ckpt.tmp"}
+	for _, n := range append(stale, keep...) {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Write(filepath.Join(dir, "c.ckpt"), []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range stale {
+		if _, err := os.Stat(filepath.Join(dir, n)); err == nil {
+			t.Errorf("stale temporary %s left", n)
+		}
+	}
+	for _, n := range append(keep, "c.ckpt") {
+		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
+			t.Errorf("%s removed: %v", n, err)
+		}
+	}
+}
