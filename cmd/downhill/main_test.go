@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"image/png"
@@ -11,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/downhill-go/downhill/internal/idx"
 )
@@ -391,7 +394,7 @@ func TestTrainResumeSettings(t *testing.T) {
 		}
 	}
 	code, _, errw := runCmd(t, resume...)
-	if code != 0 || !strings.Contains(errw, "-epochs 3") || !strings.Contains(errw, "2 epochs") {
+	if code != 0 || !strings.Contains(errw, "-epochs 3") || !strings.Contains(errw, "2-epoch run") {
 		t.Errorf("resume for one more epoch: exit %d: %s\nwant exit 0 and a note about -epochs 3 against 2 epochs", code, errw)
 	}
 }
@@ -418,5 +421,73 @@ func TestTrainImageShape(t *testing.T) {
 	code, out, errw := runCmd(t, "train", "-data", dir, "-epochs", "1", "-batch", "1")
 	if code != 1 || !strings.Contains(errw, "512x512") || !strings.Contains(errw, "28x28") || out != "" {
 		t.Errorf("512x512 images: exit %d, stdout %q, stderr:\n%s\nwant exit 1 naming 512x512 and 28x28", code, out, errw)
+	}
+}
+
+// TestTrainInterrupted: after Ctrl-C the command says exactly what the
+// checkpoint holds.
+func TestTrainInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	writeDigits(t, dir, 100, 20)
+	defer func(f func() (context.Context, context.CancelFunc)) { trainContext = f }(trainContext)
+	trainContext = func() (context.Context, context.CancelFunc) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // Ctrl-C before the first step
+		return ctx, cancel
+	}
+	ck := filepath.Join(t.TempDir(), "c.ckpt")
+	code, _, errw := runCmd(t, "train", "-data", dir, "-epochs", "2", "-batch", "10", "-checkpoint", ck)
+	want := "0 epochs and 0 of 10 batches done (step 0 of 20)"
+	if code != 1 || !strings.Contains(errw, want) || !strings.Contains(errw, "-resume "+ck) {
+		t.Errorf("interrupted: exit %d: %s\nwant exit 1 and %q", code, errw, want)
+	}
+}
+
+// TestTrainProgressLines: the loading of the data is announced, and a
+// resumed run's first line says it resumed (no "0 examples/s").
+func TestTrainProgressLines(t *testing.T) {
+	dir := t.TempDir()
+	writeDigits(t, dir, 100, 20)
+	ck := filepath.Join(t.TempDir(), "c.ckpt")
+	code, _, errw := runCmd(t, "train", "-data", dir, "-epochs", "1", "-batch", "10", "-checkpoint", ck)
+	if code != 0 || !strings.HasPrefix(errw, "loading MNIST from "+dir) {
+		t.Errorf("exit %d, progress:\n%s\nwant it to start with loading MNIST from %s", code, errw, dir)
+	}
+	code, _, errw = runCmd(t, "train", "-data", dir, "-epochs", "2", "-batch", "10", "-resume", ck)
+	lines := strings.Split(errw, "\n")
+	var first string
+	for _, l := range lines {
+		if strings.Contains(l, "loss") {
+			first = l
+			break
+		}
+	}
+	if code != 0 || !strings.HasPrefix(first, "resumed at epoch 1/2") || strings.Contains(errw, " 0 examples/s") {
+		t.Errorf("resumed run: exit %d, progress:\n%s\nwant a first line \"resumed at epoch 1/2 ...\" and no 0 examples/s", code, errw)
+	}
+}
+
+// TestBarLine: the progress bar fits the terminal's width, down to 40
+// columns, with a usable bar (at least 10 cells), and drops the least
+// useful pieces first.
+func TestBarLine(t *testing.T) {
+	for width := 40; width <= 200; width++ {
+		for _, done := range []int64{0, 123456, 600000} {
+			line := barLine(width, done, 600000, 7*time.Second, "epoch 3/10  loss 0.2876  test accuracy 92.10%")
+			n := utf8.RuneCountInString(line)
+			cells := strings.Count(line, "█") + strings.Count(line, "░")
+			if n > width-1 || cells < 10 {
+				t.Fatalf("width %d: %d columns, %d bar cells: %q", width, n, cells, line)
+			}
+			if width >= 70 && !strings.Contains(line, "%") {
+				t.Errorf("width %d: no percentage: %q", width, line)
+			}
+			if width >= 70 && done == 123456 && !strings.Contains(line, "left") {
+				t.Errorf("width %d: no time left: %q", width, line)
+			}
+		}
+	}
+	if l := barLine(200, 123456, 600000, 7*time.Second, "epoch 3/10  loss 0.2876"); !strings.Contains(l, "loss 0.2876") || !strings.Contains(l, "examples/s") {
+		t.Errorf("wide terminal: %q lacks the last point or the rate", l)
 	}
 }

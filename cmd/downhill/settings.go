@@ -86,7 +86,7 @@ func compareSettings(then, now runSettings) (refused []string, note string) {
 		refused = append(refused, fmt.Sprintf("the training data: %s (the checkpoint's run: %s)", now.Data, then.Data))
 	}
 	if then.Epochs != now.Epochs {
-		note = fmt.Sprintf("-epochs %d: the checkpoint's run was for %d epochs", now.Epochs, then.Epochs)
+		note = fmt.Sprintf("-epochs %d: the checkpoint belongs to a %d-epoch run", now.Epochs, then.Epochs)
 		if now.Schedule == "constant" {
 			note += "; the learning rate is constant after the warmup, so the steps are those the longer run would take"
 		} else {

@@ -158,6 +158,23 @@ func mnistFloat(s *idx.Set) ([]float32, []int) {
 	return x, y
 }
 
+// interrupted describes the checkpoint an interrupted run saved, as read
+// back from its file.
+func interrupted(f trainFlags, perEpoch int) error {
+	ck, err := sgd.LoadCheckpoint[float32](f.checkpoint)
+	if err != nil {
+		return fmt.Errorf("interrupted, and the checkpoint cannot be read back: %w", err)
+	}
+	return fmt.Errorf("interrupted: %s holds the run after %d epochs and %d of %d batches done (step %d of %d); continue with -resume %s",
+		f.checkpoint, ck.Sampler.Epoch, ck.Sampler.Pos, perEpoch, ck.Steps, f.epochs*perEpoch, f.checkpoint)
+}
+
+// trainContext returns the context of the training run, canceled by
+// Ctrl-C (tests replace it).
+var trainContext = func() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt)
+}
+
 // counting counts the gradient rows computed, for the progress bar.
 type counting struct {
 	sgd.Problem[float32]
@@ -186,6 +203,9 @@ func runTrain(e *env, f trainFlags) error {
 	dir, err := mnistDir(f.data, e.errw)
 	if err != nil {
 		return err
+	}
+	if !f.quiet && !f.asJSON {
+		fmt.Fprintf(e.errw, "loading MNIST from %s...\n", dir)
 	}
 	train, test, err := idx.LoadMNISTAs(dir, mnistShape)
 	var shapeErr *idx.ShapeError
@@ -255,12 +275,12 @@ func runTrain(e *env, f trainFlags) error {
 	var history []trainPoint
 	cfg.Progress = func(p sgd.Progress) {
 		acc, _ := prob.Accuracy(params, xTest, yTest) // called between steps: params are stable
-		tp := trainPoint{Epoch: p.Epoch, Epochs: f.epochs, Loss: p.Loss, Accuracy: acc,
+		tp := trainPoint{Epoch: p.Epoch, Epochs: f.epochs, First: len(history) == 0, Loss: p.Loss, Accuracy: acc,
 			ExamplesPerSec: p.ExamplesPerSec, Seconds: p.Elapsed.Seconds()}
 		history = append(history, tp)
 		rep.point(tp)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := trainContext()
 	defer stop()
 	tick := time.NewTicker(200 * time.Millisecond)
 	var wg sync.WaitGroup
@@ -285,8 +305,8 @@ func runTrain(e *env, f trainFlags) error {
 		switch {
 		case errors.As(trainErr, &div):
 			return fmt.Errorf("%w\n(try a smaller -lr than %v)", trainErr, f.lr)
-		case errors.Is(trainErr, context.Canceled) && f.checkpoint != "":
-			return fmt.Errorf("interrupted; the last finished epoch is saved in %s (continue with -resume %s)", f.checkpoint, f.checkpoint)
+		case trainErr == context.Canceled && f.checkpoint != "": // saved without error
+			return interrupted(f, perEpoch)
 		case errors.Is(trainErr, context.Canceled):
 			return errors.New("interrupted (with -checkpoint FILE a run can be resumed)")
 		}
