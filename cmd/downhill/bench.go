@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -25,6 +26,7 @@ func benchCommand() command {
 		types   string
 		sizes   string
 		minTime time.Duration
+		samples int
 		asJSON  bool
 	)
 	return command{
@@ -34,12 +36,18 @@ func benchCommand() command {
 		detail: `Measures the memory traffic (GB/s) of every kernel on every kernel path
 this CPU can run, next to the generic (pure Go) path, at a few vector
 sizes: 4 KiB per vector (L1), 256 KiB (L2) and 16 MiB (DRAM on most
-machines). SumRows and BatchMomentumStep reduce 8 rows. It takes about
-10 seconds; go test -bench in bench/ is the thorough version.`,
+machines). SumRows and BatchMomentumStep reduce 8 rows.
+
+Each cell is the median of -samples timings of -time each; a cell whose
+samples spread by more than 10% of the median is marked with * (another
+program was busy: rerun it). With the defaults it took 43 seconds on a
+2-core AMD EPYC Zen 3 shared with other jobs (avx2 and generic paths,
+load average 18); go test -bench in bench/ is the thorough version.`,
 		setup: func(fs *flag.FlagSet) func(*env) error {
 			fs.StringVar(&types, "type", "float32,float64", "element types to measure: float32, float64 or both (comma-separated)")
 			fs.StringVar(&sizes, "sizes", "4KiB,256KiB,16MiB", "bytes per vector, comma-separated (KiB, MiB suffixes)")
-			fs.DurationVar(&minTime, "time", 50*time.Millisecond, "measuring time per kernel, path and size")
+			fs.DurationVar(&minTime, "time", 20*time.Millisecond, "measuring time of one sample")
+			fs.IntVar(&samples, "samples", 5, "samples per kernel, type, size and path; the median is shown")
 			fs.BoolVar(&asJSON, "json", false, "print the results as one JSON object")
 			return func(e *env) error {
 				ts, err := parseTypes(types)
@@ -53,7 +61,10 @@ machines). SumRows and BatchMomentumStep reduce 8 rows. It takes about
 				if minTime <= 0 || minTime > 10*time.Second {
 					return usagef("-time %v: want more than 0 and at most 10s", minTime)
 				}
-				return runBench(e, ts, bs, minTime, asJSON)
+				if samples < 1 || samples > 100 {
+					return usagef("-samples %d: want 1 to 100", samples)
+				}
+				return runBench(e, ts, bs, minTime, samples, asJSON)
 			}
 		},
 	}
@@ -98,33 +109,53 @@ func parseSizes(s string) ([]int, error) {
 	return out, nil
 }
 
-// benchResult is one measurement.
+// benchResult is one cell of the table: the median of Samples timings.
 type benchResult struct {
-	Kernel string  `json:"kernel"`
-	Type   string  `json:"type"`
-	Bytes  int     `json:"bytes_per_vector"`
-	Path   string  `json:"path"`
-	GBs    float64 `json:"gb_per_s"`
+	Kernel  string  `json:"kernel"`
+	Type    string  `json:"type"`
+	Bytes   int     `json:"bytes_per_vector"`
+	Path    string  `json:"path"`
+	GBs     float64 `json:"gb_per_s"` // median
+	Samples int     `json:"samples"`
+	Spread  float64 `json:"spread"` // (max-min)/median of the samples
+	Noisy   bool    `json:"noisy"`  // Spread > noisySpread
 }
 
-func runBench(e *env, types []string, sizes []int, minTime time.Duration, asJSON bool) error {
+// noisySpread is the spread of a cell's samples above which the cell is
+// flagged: on a quiet machine they agree within a few percent.
+const noisySpread = 0.10
+
+// medianSpread returns the median of gbs (which it sorts) and the spread
+// (max-min)/median.
+func medianSpread(gbs []float64) (median, spread float64) {
+	slices.Sort(gbs)
+	n := len(gbs)
+	median = gbs[n/2]
+	if n%2 == 0 {
+		median = (gbs[n/2-1] + gbs[n/2]) / 2
+	}
+	return median, (gbs[n-1] - gbs[0]) / median
+}
+
+func runBench(e *env, types []string, sizes []int, minTime time.Duration, samples int, asJSON bool) error {
 	paths := dispatch.Available()
 	var results []benchResult
 	for _, t := range types {
 		for _, k := range benchKernels {
 			for _, size := range sizes {
 				for _, p := range paths {
-					var gbs float64
+					var gbs []float64
 					var err error
 					if t == "float32" {
-						gbs, err = measure[float32](k, p, size/4, minTime)
+						gbs, err = measure[float32](k, p, size/4, minTime, samples)
 					} else {
-						gbs, err = measure[float64](k, p, size/8, minTime)
+						gbs, err = measure[float64](k, p, size/8, minTime, samples)
 					}
 					if err != nil {
 						return err
 					}
-					results = append(results, benchResult{k, t, size, p.String(), gbs})
+					m, spread := medianSpread(gbs)
+					results = append(results, benchResult{k, t, size, p.String(), m, samples, spread, spread > noisySpread})
 				}
 			}
 		}
@@ -147,18 +178,32 @@ func printBench(w io.Writer, paths []dispatch.Path, results []benchResult) error
 		head += p.String() + "/generic\t"
 	}
 	fmt.Fprintln(tw, head)
+	noisy := 0
+	mark := func(x benchResult) string {
+		if x.Noisy {
+			noisy++
+			return "*"
+		}
+		return " "
+	}
 	for i := 0; i < len(results); i += len(paths) {
 		r := results[i : i+len(paths)]
 		line := fmt.Sprintf("%s\t%s\t%s\t", r[0].Kernel, r[0].Type, sizeName(r[0].Bytes))
 		for _, x := range r {
-			line += fmt.Sprintf("%.1f\t", x.GBs)
+			line += fmt.Sprintf("%.1f%s\t", x.GBs, mark(x))
 		}
 		for _, x := range r[1:] {
 			line += fmt.Sprintf("%.2fx\t", x.GBs/r[0].GBs)
 		}
 		fmt.Fprintln(tw, line)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if noisy > 0 {
+		fmt.Fprintf(w, "\n* %d cells whose samples spread by more than %.0f%% of their median: the machine was busy; rerun them, or raise -samples or -time\n", noisy, 100*noisySpread)
+	}
+	return nil
 }
 
 func sizeName(b int) string {
@@ -171,12 +216,13 @@ func sizeName(b int) string {
 	return fmt.Sprintf("%dB", b)
 }
 
-// measure returns the GB/s of kernel on path p with vectors of n
-// elements, timed for at least minTime after one warm-up call.
-func measure[F downhill.Float](kernel string, p dispatch.Path, n int, minTime time.Duration) (float64, error) {
+// measure returns samples measurements of the GB/s of kernel on path p
+// with vectors of n elements, each timed for at least minTime, after a
+// warm-up that finds how many calls that takes.
+func measure[F downhill.Float](kernel string, p dispatch.Path, n int, minTime time.Duration, samples int) ([]float64, error) {
 	k, err := downhill.On[F](p)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	x, y, v := filled[F](n, 1), filled[F](n, 2), filled[F](n, 3)
 	var rows []F
@@ -203,21 +249,29 @@ func measure[F downhill.Float](kernel string, p dispatch.Path, n int, minTime ti
 	case "BatchMomentumStep":
 		call, traffic = func() { k.BatchMomentumStep(x, v, rows, 1, h) }, (benchRows+4)*n
 	default:
-		return 0, fmt.Errorf("unknown kernel %s", kernel)
+		return nil, fmt.Errorf("unknown kernel %s", kernel)
 	}
 	call()
 	var zero F
 	bytes := float64(traffic) * float64(sizeOf(zero))
-	calls := 1
-	for {
+	timed := func(calls int) time.Duration {
 		start := time.Now()
 		for range calls {
 			call()
 		}
-		d := time.Since(start)
+		return time.Since(start)
+	}
+	calls := 1
+	for {
+		d := timed(calls)
 		if d >= minTime {
+			gbs := make([]float64, samples)
+			gbs[0] = bytes * float64(calls) / d.Seconds() / 1e9
+			for i := 1; i < samples; i++ {
+				gbs[i] = bytes * float64(calls) / timed(calls).Seconds() / 1e9
+			}
 			_ = sink
-			return bytes * float64(calls) / d.Seconds() / 1e9, nil
+			return gbs, nil
 		}
 		// Aim for minTime with some margin, at most 100x per round.
 		next := calls * 100

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/downhill-go/downhill/dispatch"
 	"github.com/downhill-go/downhill/internal/idx"
 )
 
@@ -79,7 +81,7 @@ func TestCPU(t *testing.T) {
 }
 
 func TestBenchJSON(t *testing.T) {
-	code, out, errw := runCmd(t, "bench", "-json", "-time", "1ms", "-sizes", "256B,1KiB", "-type", "float32,float64")
+	code, out, errw := runCmd(t, "bench", "-json", "-time", "1ms", "-samples", "3", "-sizes", "256B,1KiB", "-type", "float32,float64")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errw)
 	}
@@ -93,8 +95,8 @@ func TestBenchJSON(t *testing.T) {
 	paths := map[string]bool{}
 	for _, r := range res.Results {
 		paths[r.Path] = true
-		if !(r.GBs > 0) {
-			t.Errorf("%+v: no speed", r)
+		if !(r.GBs > 0) || r.Samples != 3 || !(r.Spread >= 0) || r.Noisy != (r.Spread > noisySpread) {
+			t.Errorf("%+v: want a speed, 3 samples, their spread and the noisy flag", r)
 		}
 	}
 	// 7 kernels x 2 types x 2 sizes on every available path.
@@ -489,5 +491,32 @@ func TestBarLine(t *testing.T) {
 	}
 	if l := barLine(200, 123456, 600000, 7*time.Second, "epoch 3/10  loss 0.2876"); !strings.Contains(l, "loss 0.2876") || !strings.Contains(l, "examples/s") {
 		t.Errorf("wide terminal: %q lacks the last point or the rate", l)
+	}
+}
+
+// TestMedianSpread: a cell's speed is the median of its samples, and the
+// spread (max-min)/median flags an outlier.
+func TestMedianSpread(t *testing.T) {
+	for _, c := range []struct {
+		gbs            []float64
+		median, spread float64
+	}{
+		{[]float64{10}, 10, 0},
+		{[]float64{10, 2, 11, 10.5, 9.5}, 10, 0.9},
+		{[]float64{4, 2}, 3, 2.0 / 3},
+	} {
+		m, s := medianSpread(slices.Clone(c.gbs))
+		if m != c.median || math.Abs(s-c.spread) > 1e-12 {
+			t.Errorf("%v: median %v, spread %v; want %v, %v", c.gbs, m, s, c.median, c.spread)
+		}
+	}
+	var b bytes.Buffer
+	paths := []dispatch.Path{dispatch.Generic, dispatch.Generic}
+	printBench(&b, paths, []benchResult{
+		{Kernel: "Dot", Type: "float32", Bytes: 4096, Path: "generic", GBs: 10, Samples: 5, Spread: 0.01},
+		{Kernel: "Dot", Type: "float32", Bytes: 4096, Path: "generic", GBs: 20, Samples: 5, Spread: 0.5, Noisy: true},
+	})
+	if !strings.Contains(b.String(), "20.0*") || !strings.Contains(b.String(), "* ") {
+		t.Errorf("a noisy cell is not flagged:\n%s", b.String())
 	}
 }
