@@ -102,7 +102,9 @@ func optDim[F Float](o *Optimizer[F]) int {
 // presence of a velocity, and cfg's Seed, DropLast and batch size (cfg's
 // full batch, 0, matches a checkpoint whose Batch is Examples). The data
 // must be the same as when the checkpoint was written: Train then refuses
-// a problem whose Len() is not the checkpoint's Examples.
+// a problem whose Len() is not the checkpoint's Examples. (To start a new
+// run on other data from restored parameters, train with a new Config
+// rather than the one Restore filled in.)
 func (c *Checkpoint[F]) Restore(params []F, opt *Optimizer[F], cfg *Config) error {
 	switch {
 	case opt == nil || cfg == nil:
