@@ -199,6 +199,14 @@ func runTrain(e *env, f trainFlags) error {
 			return fmt.Errorf("%s %s: cannot write there: %w", o.flag, o.path, err)
 		}
 	}
+	// A bad checkpoint is found before the data are loaded.
+	var ck *sgd.Checkpoint[float32]
+	if f.resume != "" {
+		var err error
+		if ck, err = sgd.LoadCheckpoint[float32](f.resume); err != nil {
+			return fmt.Errorf("-resume: %w", err)
+		}
+	}
 	t0 := time.Now()
 	dir, err := mnistDir(f.data, e.errw)
 	if err != nil {
@@ -240,11 +248,7 @@ func runTrain(e *env, f trainFlags) error {
 		CheckpointPath: f.checkpoint,
 		CheckpointMeta: settings.meta(),
 	}
-	if f.resume != "" {
-		ck, err := sgd.LoadCheckpoint[float32](f.resume)
-		if err != nil {
-			return fmt.Errorf("-resume: %w", err)
-		}
+	if ck != nil {
 		if ck.Meta == nil {
 			fmt.Fprintf(e.errw, "-resume %s: the checkpoint records no settings (an older downhill wrote it): -lr, -momentum, -l2, -schedule, -warmup and the data cannot be checked\n", f.resume)
 		} else {
