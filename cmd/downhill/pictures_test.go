@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBowlNoOut: without -out, bowl writes no file, not even into the
+// current directory, and lists no pictures.
+func TestBowlNoOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: bowl runs four experiments")
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	code, stdout, errw := runCmd(t, "bowl", "-json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errw)
+	}
+	if strings.Contains(stdout, "pictures") {
+		t.Errorf("-json without -out lists pictures: %s", stdout)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("bowl without -out wrote %d files into the current directory", len(entries))
+	}
+}
+
+// TestBowlReproducible: two runs write the same bytes (no clock in any
+// picture), so regenerating docs/ leaves git status clean.
+func TestBowlReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: bowl runs four experiments twice")
+	}
+	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	for _, dir := range []string{a, b} {
+		if code, _, errw := runCmd(t, "bowl", "-out", dir); code != 0 {
+			t.Fatalf("exit %d: %s", code, errw)
+		}
+	}
+	sameFiles(t, a, b, 4)
+}
+
+// sameFiles checks that dirs a and b hold the same n files, byte for byte.
+func sameFiles(t *testing.T, a, b string, n int) {
+	t.Helper()
+	entries, err := os.ReadDir(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != n {
+		t.Errorf("%s holds %d files, want %d", a, len(entries), n)
+	}
+	for _, e := range entries {
+		x, err := os.ReadFile(filepath.Join(a, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, err := os.ReadFile(filepath.Join(b, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs between two runs", e.Name())
+		}
+	}
+}
