@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"image/color"
 	"math"
 	"strconv"
@@ -104,13 +105,29 @@ func setLog(a *plot.Axis) {
 }
 
 // decades are log-scale ticks labelled 1e-06, 0.001, 1, 1000 ... at every
-// power of ten, with unlabelled minor ticks in between.
+// power of ten, with unlabelled minor ticks in between. Over more than 14
+// powers of ten only every few are labelled, and there are no minor ticks.
 type decades struct{}
 
 func (decades) Ticks(lo, hi float64) []plot.Tick {
 	var ticks []plot.Tick
-	for e := int(math.Floor(math.Log10(lo))); e <= int(math.Ceil(math.Log10(hi))); e++ {
+	e0, e1 := int(math.Floor(math.Log10(lo))), int(math.Ceil(math.Log10(hi)))
+	every := 1
+	if n := e1 - e0; n > 14 {
+		every = (n + 7) / 8
+	}
+	for e := e0; e <= e1; e++ {
 		v := math.Pow10(e)
+		if every > 1 {
+			if v >= lo && v <= hi {
+				t := plot.Tick{Value: v}
+				if e%every == 0 {
+					t.Label = fmt.Sprintf("1e%+03d", e)
+				}
+				ticks = append(ticks, t)
+			}
+			continue
+		}
 		if v >= lo && v <= hi {
 			ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64)})
 		}

@@ -46,7 +46,7 @@ func (e usageError) Error() string { return e.msg }
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 func commands() []command {
-	return []command{trainCommand(), bowlCommand(), cpuCommand(), benchCommand()}
+	return []command{trainCommand(), bowlCommand(), basinsCommand(), batchSizeCommand(), warmupCommand(), cpuCommand(), benchCommand()}
 }
 
 func lookup(name string) (command, bool) {
