@@ -163,7 +163,7 @@ func drawBatchSize(file string, rep *batchSizeReport) error {
 	for _, t := range rep.Throughput {
 		bs, eps, sps = append(bs, float64(t.Batch)), append(eps, t.ExamplesPerSec), append(sps, t.SecondsPerStep)
 	}
-	pt := newPlot("Throughput (measured, this run)", "batch size", "examples per second")
+	pt := newPlot("Throughput (measured: "+rep.CPU+")", "batch size", "examples per second")
 	log2(pt)
 	if err := addPoints(pt, "", blue, bs, eps); err != nil {
 		return err
@@ -188,7 +188,7 @@ func drawBatchSize(file string, rep *batchSizeReport) error {
 	if err := addPoints(pv, "measured", blue, vb, vm); err != nil {
 		return err
 	}
-	pv.Legend.Left = false
+	pv.Legend.Top, pv.Legend.Left = false, true
 
 	pe := newPlot(fmt.Sprintf("Loss per example seen (lr %v, momentum %v)", demo.BatchLR, demo.BatchMomentum), "examples seen", "training loss")
 	pw := newPlot("Loss per second (measured)", "seconds of training", "training loss")
@@ -204,6 +204,14 @@ func drawBatchSize(file string, rep *batchSizeReport) error {
 			return err
 		}
 	}
+	// Room above the curves for the legend.
+	top := 0.0
+	for _, c := range rep.Curves {
+		for _, l := range c.Loss {
+			top = max(top, l)
+		}
+	}
+	pe.Y.Max, pw.Y.Max = 8*top, 8*top
 	pe.Legend.Left, pw.Legend.Left = false, false
 	pf := newPlot(fmt.Sprintf("Loss after %d epochs", curveEpochs), "batch size", "training loss")
 	log2(pf)
