@@ -107,7 +107,7 @@ func setLog(a *plot.Axis) {
 // decades are log-scale ticks labelled 1e-06, 0.001, 1, 1000 ... at every
 // power of ten, with unlabelled minor ticks in between. Over more than 14
 // powers of ten only every few are labelled, and there are no minor ticks;
-// over two or fewer, 2 and 5 times each power are labelled too.
+// over two or fewer, 2, 3 and 5 times each power are labelled too.
 type decades struct{}
 
 func (decades) Ticks(lo, hi float64) []plot.Tick {
@@ -135,7 +135,7 @@ func (decades) Ticks(lo, hi float64) []plot.Tick {
 		for i := 2; i < 10; i++ {
 			if m := float64(i) * v; m >= lo && m <= hi {
 				t := plot.Tick{Value: m}
-				if e1-e0 <= 2 && (i == 2 || i == 5) { // few decades: label more
+				if e1-e0 <= 2 && (i == 2 || i == 3 || i == 5) { // few decades: label more
 					t.Label = strconv.FormatFloat(m, 'g', 6, 64)
 				}
 				ticks = append(ticks, t)
