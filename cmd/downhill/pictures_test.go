@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,5 +66,47 @@ func sameFiles(t *testing.T, a, b string, n int) {
 		if !bytes.Equal(x, y) {
 			t.Errorf("%s differs between two runs", e.Name())
 		}
+	}
+}
+
+// TestWarmupJSON: warmup -json prints the counts (null for the loss of
+// the diverged run) and, without -out, writes nothing.
+func TestWarmupJSON(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	code, stdout, errw := runCmd(t, "warmup", "-json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errw)
+	}
+	var res struct {
+		ColdLoss *float64 `json:"no_warmup_final_loss"`
+		Diverged bool     `json:"no_warmup_diverged"`
+		NoWarmup []struct {
+			Peak     float64 `json:"peak_lr"`
+			Diverged int     `json:"diverged"`
+		} `json:"no_warmup"`
+		Pictures []string `json:"pictures"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if res.ColdLoss != nil || !res.Diverged || len(res.NoWarmup) == 0 || len(res.Pictures) != 0 {
+		t.Errorf("unexpected report: %s", stdout)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("warmup without -out wrote %d files", len(entries))
+	}
+	out := filepath.Join(dir, "pics")
+	if code, _, errw := runCmd(t, "warmup", "-out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, errw)
+	}
+	if _, err := os.Stat(filepath.Join(out, "warmup.png")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestBatchSizeUsage(t *testing.T) {
+	if code, _, errw := runCmd(t, "batchsize", "-examples", "100"); code != 2 || !strings.Contains(errw, "-examples 100") {
+		t.Errorf("exit %d: %s", code, errw)
 	}
 }

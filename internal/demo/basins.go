@@ -108,7 +108,7 @@ func (b *Basins) Gradients(params []float64, idx []int, rows []float64) {
 func (b *Basins) Barrier() float64 {
 	best, at := 0.0, BasinSharpAt
 	for k := 0; ; k++ {
-		x := BasinSharpAt + float64(k)*1e-3
+		x := BasinSharpAt + float64(float64(k)*1e-3)
 		if x > BasinFlatAt {
 			break
 		}
@@ -249,7 +249,7 @@ func (b *Basins) Minimum(lo, hi float64) (at, curvature float64) {
 	f := func(x float64) float64 { return b.Loss([]float64{x}, nil) }
 	best := 0.0
 	for k := 0; ; k++ {
-		x := lo + float64(k)*1e-3
+		x := lo + float64(float64(k)*1e-3)
 		if x > hi {
 			break
 		}
@@ -258,5 +258,5 @@ func (b *Basins) Minimum(lo, hi float64) (at, curvature float64) {
 		}
 	}
 	const h = 1e-3
-	return at, (f(at+h) - 2*f(at) + f(at-h)) / (h * h)
+	return at, (f(at+h) - float64(2*f(at)) + f(at-h)) / (h * h)
 }
