@@ -87,7 +87,7 @@ func drawWarmup(file string, ex *demo.WarmupExperiment) error {
 	const box = 3.5
 	var prob demo.Product
 	pc := newPlot("f(u, v) = (uv - 1)²/2", "u", "v")
-	addContours(pc, func(u, v float64) float64 { return prob.Loss([]float64{u, v}, nil) }, -box, box, -box, box, 0.02, 0.5, 2, 8, 20, 40)
+	addContours(pc, func(u, v float64) float64 { return prob.Loss([]float64{u, v}, nil) }, -box, box, -box, box, 0.02, 0.4, 2, 8, 20, 40) // not 0.5: the level of the saddle at (0, 0), whose crossing contour gonum draws in varying order
 	cold, warm := ex.Cold.Path, ex.Warm.Path
 	for k, p := range cold {
 		if math.Abs(p[0]) > box || math.Abs(p[1]) > box {
