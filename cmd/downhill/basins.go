@@ -24,8 +24,8 @@ func basinsCommand() command {
 		args:    "[-out DIR] [-json]",
 		summary: "noise as a regulariser: SGD leaves a sharp basin for a flat one",
 		detail: fmt.Sprintf(`Runs %d seeded runs of full-batch gradient descent and of SGD from the
-same random starts on a one-dimensional loss with a sharp and a flat
-basin of the same depth (internal/demo, basins.go), with the same fixed
+same random starts on a one-dimensional loss with a sharp basin and a
+flat one a little less deep (internal/demo, basins.go), with the same fixed
 step %v: gradient descent ends in the basin it starts in, SGD with one
 example per step ends in the flat one. Then the same with larger
 batches, and with smaller steps (over as long a time eta*steps): the

@@ -41,7 +41,7 @@ func batchSizeCommand() command {
 	)
 	return command{
 		name:    "batchsize",
-		args:    "[-out DIR] [-json] [-examples N] [-data DIR]",
+		args:    "[flags]",
 		summary: "batch size on MNIST: throughput, loss per example, gradient variance",
 		detail: fmt.Sprintf(`Trains softmax regression on the first -examples MNIST training images
 with sgd.Train at batch sizes 1 to 4096 (internal/demo, batch.go) and
