@@ -4,6 +4,9 @@
 //
 //	downhill train [flags]     softmax regression on MNIST
 //	downhill bowl [flags]      the quadratic-bowl pictures (PNG)
+//	downhill basins [flags]    noise as a regulariser: sharp vs flat basins
+//	downhill batchsize [flags] batch size on MNIST: speed, loss, variance
+//	downhill warmup [flags]    learning-rate warmup on a two-layer network
 //	downhill cpu               the CPU and kernel-path report
 //	downhill bench [flags]     GB/s of every kernel on every available path
 //	downhill help [command]    usage
@@ -46,7 +49,7 @@ func (e usageError) Error() string { return e.msg }
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 func commands() []command {
-	return []command{trainCommand(), bowlCommand(), cpuCommand(), benchCommand()}
+	return []command{trainCommand(), bowlCommand(), basinsCommand(), batchSizeCommand(), warmupCommand(), cpuCommand(), benchCommand()}
 }
 
 func lookup(name string) (command, bool) {

@@ -353,8 +353,8 @@ func TestTrainBadOutputs(t *testing.T) {
 		}
 	}
 	// The plot fails at the end: the summary is printed all the same.
-	defer func(f func(string, []trainPoint) error) { plotTrainingFn = f }(plotTrainingFn)
-	plotTrainingFn = func(string, []trainPoint) error { return errors.New("disk full") }
+	defer func(f func(string, []trainPoint, []lossPoint) error) { plotTrainingFn = f }(plotTrainingFn)
+	plotTrainingFn = func(string, []trainPoint, []lossPoint) error { return errors.New("disk full") }
 	code, out, errw := runCmd(t, "train", "-data", dir, "-epochs", "1", "-batch", "20", "-plot", filepath.Join(dir, "x.png"))
 	if code != 1 || !strings.Contains(out, "test accuracy") || !strings.Contains(errw, "disk full") {
 		t.Errorf("failing plot: exit %d, stdout:\n%s\nstderr:\n%s\nwant the summary and the error", code, out, errw)

@@ -80,31 +80,46 @@ func addLine(p *plot.Plot, name string, c color.Color, dashed bool, xs, ys []flo
 	return nil
 }
 
-// plotTraining draws the training loss and the test
-// accuracy per epoch; the accuracy before the first epoch (chance) is
-// left out so that the axis shows the part that matters.
+// plotPointsPerEpoch is how often `train -plot` logs the training loss
+// (each costs one pass over the training set).
+const plotPointsPerEpoch = 4
+
+// lossPoint is one logged training loss, at a fractional epoch.
+type lossPoint struct {
+	Epochs float64 // examples seen / training examples
+	Loss   float64
+}
+
+// plotTraining draws the training loss (log scale, every logged point,
+// several per epoch) and the test accuracy at the end of every epoch; the
+// accuracy before the first epoch (chance) is left out so that the axis
+// shows the part that matters.
+//
 // plotTrainingFn is plotTraining; tests replace it.
 var plotTrainingFn = plotTraining
 
-func plotTraining(path string, hist []trainPoint) error {
-	if len(hist) == 0 {
+func plotTraining(path string, hist []trainPoint, curve []lossPoint) error {
+	if len(hist) == 0 || len(curve) == 0 {
 		return fmt.Errorf("-plot: nothing to plot")
 	}
 	var ep, loss, accEp, acc []float64
+	for _, p := range curve {
+		ep, loss = append(ep, p.Epochs), append(loss, p.Loss)
+	}
 	for i, p := range hist {
-		ep = append(ep, float64(p.Epoch))
-		loss = append(loss, p.Loss)
 		if i > 0 || len(hist) == 1 {
 			accEp = append(accEp, float64(p.Epoch))
 			acc = append(acc, 100*p.Accuracy)
 		}
 	}
-	pl := newPlot("Training loss (cross-entropy)", "epoch", "mean loss")
-	if err := addLine(pl, "", blue, false, ep, loss); err != nil {
+	pl := newPlot(fmt.Sprintf("Training loss (cross-entropy, %d points per epoch)", plotPointsPerEpoch), "epoch", "mean loss (log scale)")
+	setLog(&pl.Y)
+	px, py := positive(ep, loss)
+	if err := addPoints(pl, "", blue, px, py); err != nil {
 		return err
 	}
-	pa := newPlot("Test accuracy", "epoch", "% correct")
-	if err := addLine(pa, "", green, false, accEp, acc); err != nil {
+	pa := newPlot("Test accuracy after each epoch", "epoch", "% correct")
+	if err := addPoints(pa, "", green, accEp, acc); err != nil {
 		return err
 	}
 	lo, hi := acc[0], acc[0]
@@ -113,5 +128,5 @@ func plotTraining(path string, hist []trainPoint) error {
 	}
 	pa.Y.Min, pa.Y.Max = max(0, lo-1), min(100, hi+1)
 	pa.X.Min = ep[0]
-	return savePNG(path, 20*vg.Centimeter, 8*vg.Centimeter, pl, pa)
+	return savePNG(path, 30*vg.Centimeter, 12*vg.Centimeter, pl, pa)
 }
