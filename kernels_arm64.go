@@ -136,36 +136,6 @@ func batchMomentumStep64(p Path, param, v, rows []float64, scale float64, h *Mom
 	}
 }
 
-// Momentum mode bits of the NEON momentum kernels (see kernels_arm64.s).
-const (
-	momentumMaximize = 1 << iota // g' = -g
-	momentumDecay                // WeightDecay != 0: d = fma(WeightDecay, p, g')
-	momentumMu                   // Mu != 0: v is used
-	momentumHistory              // !Fresh: v is read, v' = fma(Mu, v, c*d)
-	momentumNesterov             // s = fma(Mu, v', d)
-)
-
-// momentumMode packs the flags of h for the assembly.
-func momentumMode[F Float](h *Momentum[F]) uint64 {
-	var m uint64
-	if h.Maximize {
-		m |= momentumMaximize
-	}
-	if h.WeightDecay != 0 {
-		m |= momentumDecay
-	}
-	if h.Mu != 0 {
-		m |= momentumMu
-		if !h.Fresh {
-			m |= momentumHistory
-		}
-		if h.Nesterov {
-			m |= momentumNesterov
-		}
-	}
-	return m
-}
-
 // The NEON kernels of the neon path, in kernels_arm64.s. Each computes
 // exactly its kernels twin (the Go loop in its comment, where fma is one
 // rounding), bit for bit. Callers guarantee len(x) == len(y) > 0; for

@@ -15,7 +15,7 @@ import (
 func momentumStep32(p Path, param, g, v []float32, h *Momentum[float32]) {
 	switch p {
 	case dispatch.AVX2:
-		momentumStep32AVX2(param, g, v, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, signMask32(h.Maximize), momentumVariant(h))
+		momentumStep32AVX2(param, g, v, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h))
 	default:
 		kernels.MomentumStep(param, g, v, *h)
 	}
@@ -24,7 +24,7 @@ func momentumStep32(p Path, param, g, v []float32, h *Momentum[float32]) {
 func momentumStep64(p Path, param, g, v []float64, h *Momentum[float64]) {
 	switch p {
 	case dispatch.AVX2:
-		momentumStep64AVX2(param, g, v, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, signMask64(h.Maximize), uint64(momentumVariant(h)))
+		momentumStep64AVX2(param, g, v, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h))
 	default:
 		kernels.MomentumStep(param, g, v, *h)
 	}
@@ -33,15 +33,11 @@ func momentumStep64(p Path, param, g, v []float64, h *Momentum[float64]) {
 func batchMomentumStep32(p Path, param, v, rows []float32, scale float32, h *Momentum[float32]) {
 	switch p {
 	case dispatch.AVX2:
-		if len(rows) == 0 { // m = 0: g = 0
-			var zero [zeroGradLen]float32
-			for i := 0; i < len(param); i += zeroGradLen {
-				j := min(i+zeroGradLen, len(param))
-				momentumStep32(p, param[i:j], zero[:j-i], velocityPart(v, i, j, h.Mu != 0), h)
-			}
+		if len(rows) == 0 { // m == 0: g = 0
+			batchMomentumNoRows(p, param, v, h)
 			return
 		}
-		batchMomentumStep32AVX2(param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, signMask32(h.Maximize), momentumVariant(h))
+		batchMomentumStep32AVX2(param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h))
 	default:
 		kernels.BatchMomentumStep(param, v, rows, scale, *h)
 	}
@@ -50,72 +46,14 @@ func batchMomentumStep32(p Path, param, v, rows []float32, scale float32, h *Mom
 func batchMomentumStep64(p Path, param, v, rows []float64, scale float64, h *Momentum[float64]) {
 	switch p {
 	case dispatch.AVX2:
-		if len(rows) == 0 { // m = 0: g = 0
-			var zero [zeroGradLen]float64
-			for i := 0; i < len(param); i += zeroGradLen {
-				j := min(i+zeroGradLen, len(param))
-				momentumStep64(p, param[i:j], zero[:j-i], velocityPart(v, i, j, h.Mu != 0), h)
-			}
+		if len(rows) == 0 { // m == 0: g = 0
+			batchMomentumNoRows(p, param, v, h)
 			return
 		}
-		batchMomentumStep64AVX2(param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, signMask64(h.Maximize), uint64(momentumVariant(h)))
+		batchMomentumStep64AVX2(param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h))
 	default:
 		kernels.BatchMomentumStep(param, v, rows, scale, *h)
 	}
-}
-
-// zeroGradLen is the length of the zero gradient, on the stack, that
-// BatchMomentumStep with no rows (m = 0, g = 0) steps along, a chunk at a
-// time.
-const zeroGradLen = 256
-
-// velocityPart is v[i:j] when v is used (Mu != 0); otherwise v may be
-// nil or short, and the kernel does not touch it.
-func velocityPart[F Float](v []F, i, j int, used bool) []F {
-	if !used {
-		return nil
-	}
-	return v[i:j]
-}
-
-// momentumVariant numbers the loop variant of the momentum kernels:
-// k + 5 if WeightDecay != 0, with k = 0 if Mu == 0, else 1 Fresh,
-// 2 Fresh and Nesterov, 3 with history, 4 with history and Nesterov.
-// The comparisons are those of kernels (NaN != 0 selects the fma).
-func momentumVariant[F Float](h *Momentum[F]) uint32 {
-	var k uint32
-	switch {
-	case h.Mu == 0:
-		k = 0
-	case h.Fresh && !h.Nesterov:
-		k = 1
-	case h.Fresh:
-		k = 2
-	case !h.Nesterov:
-		k = 3
-	default:
-		k = 4
-	}
-	if h.WeightDecay != 0 {
-		k += 5
-	}
-	return k
-}
-
-// signMask32 and signMask64 are the bits XORed into g: the sign bit when
-// maximizing (g' = -g, exact), else 0 (g' = g).
-func signMask32(maximize bool) uint32 {
-	if maximize {
-		return 1 << 31
-	}
-	return 0
-}
-
-func signMask64(maximize bool) uint64 {
-	if maximize {
-		return 1 << 63
-	}
-	return 0
 }
 
 // The AVX2+FMA3 momentum kernels of the avx2 path, in momentum_amd64.s.
@@ -136,12 +74,12 @@ func signMask64(maximize bool) uint64 {
 //	p[i] = fma(negLR, s, p[i])
 //
 //go:noescape
-func momentumStep32AVX2(p, g, v []float32, negLR, mu, c, wd float32, sign, variant uint32)
+func momentumStep32AVX2(p, g, v []float32, negLR, mu, c, wd float32, mode uint64)
 
 // momentumStep64AVX2 is momentumStep32AVX2 for float64.
 //
 //go:noescape
-func momentumStep64AVX2(p, g, v []float64, negLR, mu, c, wd float64, sign, variant uint64)
+func momentumStep64AVX2(p, g, v []float64, negLR, mu, c, wd float64, mode uint64)
 
 // batchMomentumStep32AVX2, with n = len(p) and m = len(rows)/n >= 1, is
 // momentumStep32AVX2 along the gradient
@@ -152,9 +90,9 @@ func momentumStep64AVX2(p, g, v []float64, negLR, mu, c, wd float64, sign, varia
 // rows, p and v are read once, p and v written once.
 //
 //go:noescape
-func batchMomentumStep32AVX2(p, v, rows []float32, scale, negLR, mu, c, wd float32, sign, variant uint32)
+func batchMomentumStep32AVX2(p, v, rows []float32, scale, negLR, mu, c, wd float32, mode uint64)
 
 // batchMomentumStep64AVX2 is batchMomentumStep32AVX2 for float64.
 //
 //go:noescape
-func batchMomentumStep64AVX2(p, v, rows []float64, scale, negLR, mu, c, wd float64, sign, variant uint64)
+func batchMomentumStep64AVX2(p, v, rows []float64, scale, negLR, mu, c, wd float64, mode uint64)
