@@ -6,9 +6,17 @@
 
 // func momentumStep32AVX2(p []float32, g []float32, v []float32, negLR float32, mu float32, c float32, wd float32, mode uint64)
 //
-//	kernels.MomentumStep with negLR = -LR, c = 1 - Dampening (rounded in float32) and
-//	the flags as mode bits (momentumMode): per element i, in the order of reads
-//	and writes of the kernels loop body (p, g, v may be one slice)
+//	for i := range p { // the order of reads and writes of kernels.MomentumStep
+//		gi := g[i]; if mode&momentumMaximize != 0 { gi = -gi }
+//		d := gi; if mode&momentumDecay != 0 { d = fma(wd, p[i], gi) }
+//		s := d
+//		if mode&momentumMu != 0 {
+//			vn := d; if mode&momentumHistory != 0 { vn = fma(mu, v[i], float32(c*d)) }
+//			v[i] = vn
+//			s = vn; if mode&momentumNesterov != 0 { s = fma(mu, vn, d) }
+//		}
+//		p[i] = fma(negLR, s, p[i])
+//	}
 //
 // The rule, bit for bit, is kernels.MomentumStep (fma rounds once); callers guarantee
 // the lengths documented at the declaration in kernels_amd64.go.
@@ -1122,9 +1130,17 @@ momentumStep32_v9_done:
 
 // func momentumStep64AVX2(p []float64, g []float64, v []float64, negLR float64, mu float64, c float64, wd float64, mode uint64)
 //
-//	kernels.MomentumStep with negLR = -LR, c = 1 - Dampening (rounded in float64) and
-//	the flags as mode bits (momentumMode): per element i, in the order of reads
-//	and writes of the kernels loop body (p, g, v may be one slice)
+//	for i := range p { // the order of reads and writes of kernels.MomentumStep
+//		gi := g[i]; if mode&momentumMaximize != 0 { gi = -gi }
+//		d := gi; if mode&momentumDecay != 0 { d = fma(wd, p[i], gi) }
+//		s := d
+//		if mode&momentumMu != 0 {
+//			vn := d; if mode&momentumHistory != 0 { vn = fma(mu, v[i], float64(c*d)) }
+//			v[i] = vn
+//			s = vn; if mode&momentumNesterov != 0 { s = fma(mu, vn, d) }
+//		}
+//		p[i] = fma(negLR, s, p[i])
+//	}
 //
 // The rule, bit for bit, is kernels.MomentumStep (fma rounds once); callers guarantee
 // the lengths documented at the declaration in kernels_amd64.go.
@@ -2238,8 +2254,13 @@ momentumStep64_v9_done:
 
 // func batchMomentumStep32AVX2(p []float32, v []float32, rows []float32, scale float32, negLR float32, mu float32, c float32, wd float32, mode uint64)
 //
-//	kernels.BatchMomentumStep with m = len(rows)/len(p) >= 1: g[i] is SumRows of
-//	rows (rows added in order, then scaled), then the momentumStep of element i
+//	n, m := len(p), len(rows)/len(p) // m >= 1
+//	for i := range p {
+//		s := rows[i]
+//		for r := 1; r < m; r++ { s = s + rows[r*n+i] }
+//		g := float32(scale * s)
+//		// then element i of the momentumStep loop, with g[i] = g
+//	}
 //
 // The rule, bit for bit, is kernels.BatchMomentumStep (fma rounds once); callers guarantee
 // the lengths documented at the declaration in kernels_amd64.go.
@@ -6315,8 +6336,13 @@ batchMomentumStep32_v9_done:
 
 // func batchMomentumStep64AVX2(p []float64, v []float64, rows []float64, scale float64, negLR float64, mu float64, c float64, wd float64, mode uint64)
 //
-//	kernels.BatchMomentumStep with m = len(rows)/len(p) >= 1: g[i] is SumRows of
-//	rows (rows added in order, then scaled), then the momentumStep of element i
+//	n, m := len(p), len(rows)/len(p) // m >= 1
+//	for i := range p {
+//		s := rows[i]
+//		for r := 1; r < m; r++ { s = s + rows[r*n+i] }
+//		g := float64(scale * s)
+//		// then element i of the momentumStep loop, with g[i] = g
+//	}
 //
 // The rule, bit for bit, is kernels.BatchMomentumStep (fma rounds once); callers guarantee
 // the lengths documented at the declaration in kernels_amd64.go.

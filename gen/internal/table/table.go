@@ -115,9 +115,17 @@ var Kernels = []Kernel{
 		AsmParams: "p, g, v []F, negLR, mu, c, wd F, mode uint64",
 		AsmArgs:   "param, g, v, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h)",
 		Bytes:     5, BytesDoc: "read p, g, v; write p, v",
-		Loop: "kernels.MomentumStep with negLR = -LR, c = 1 - Dampening (rounded in F) and\n" +
-			"the flags as mode bits (momentumMode): per element i, in the order of reads\n" +
-			"and writes of the kernels loop body (p, g, v may be one slice)",
+		Loop: "for i := range p { // the order of reads and writes of kernels.MomentumStep\n" +
+			"\tgi := g[i]; if mode&momentumMaximize != 0 { gi = -gi }\n" +
+			"\td := gi; if mode&momentumDecay != 0 { d = fma(wd, p[i], gi) }\n" +
+			"\ts := d\n" +
+			"\tif mode&momentumMu != 0 {\n" +
+			"\t\tvn := d; if mode&momentumHistory != 0 { vn = fma(mu, v[i], F(c*d)) }\n" +
+			"\t\tv[i] = vn\n" +
+			"\t\ts = vn; if mode&momentumNesterov != 0 { s = fma(mu, vn, d) }\n" +
+			"\t}\n" +
+			"\tp[i] = fma(negLR, s, p[i])\n" +
+			"}",
 	},
 	{
 		Name: "BatchMomentumStep", Func: "batchMomentumStep", Family: "momentum", Spec: "kernels.BatchMomentumStep",
@@ -127,8 +135,13 @@ var Kernels = []Kernel{
 		AsmArgs:   "param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h)",
 		NoRows:    true,
 		Bytes:     4, BytesDoc: "read p, v; write p, v (plus one element per row of rows)",
-		Loop: "kernels.BatchMomentumStep with m = len(rows)/len(p) >= 1: g[i] is SumRows of\n" +
-			"rows (rows added in order, then scaled), then the momentumStep of element i",
+		Loop: "n, m := len(p), len(rows)/len(p) // m >= 1\n" +
+			"for i := range p {\n" +
+			"\ts := rows[i]\n" +
+			"\tfor r := 1; r < m; r++ { s = s + rows[r*n+i] }\n" +
+			"\tg := F(scale * s)\n" +
+			"\t// then element i of the momentumStep loop, with g[i] = g\n" +
+			"}",
 	},
 }
 
