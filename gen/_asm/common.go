@@ -91,111 +91,43 @@ func (a asm) L(s string) LabelRef { return LabelRef(a.name + "_" + s) }
 // Here places label s.
 func (a asm) Here(s string) { a.Label(a.name + "_" + s) }
 
-func (a asm) ps() bool { return a.e.bits == 32 }
-
-func (a asm) VMOVU(x, y Op) {
-	if a.ps() {
-		a.VMOVUPS(x, y)
-	} else {
-		a.VMOVUPD(x, y)
+// pick runs the float32 (ps) or the float64 (pd) form of an instruction;
+// avo's instruction methods take fixed or variadic operands.
+func (a asm) pick(ps, pd any, ops ...Op) {
+	f := pd
+	if a.e.bits == 32 {
+		f = ps
+	}
+	switch f := f.(type) {
+	case func(...Op):
+		f(ops...)
+	case func(Op, Op):
+		f(ops[0], ops[1])
+	case func(Op, Op, Op):
+		f(ops[0], ops[1], ops[2])
+	default:
+		panic(fmt.Sprintf("pick: %T", f))
 	}
 }
 
-func (a asm) VADD(x, y, z Op) {
-	if a.ps() {
-		a.VADDPS(x, y, z)
-	} else {
-		a.VADDPD(x, y, z)
-	}
-}
-
-func (a asm) VMUL(x, y, z Op) {
-	if a.ps() {
-		a.VMULPS(x, y, z)
-	} else {
-		a.VMULPD(x, y, z)
-	}
-}
-
-func (a asm) VXOR(x, y, z Op) {
-	if a.ps() {
-		a.VXORPS(x, y, z)
-	} else {
-		a.VXORPD(x, y, z)
-	}
-}
-
-func (a asm) VFMADD231(x, y, z Op) {
-	if a.ps() {
-		a.VFMADD231PS(x, y, z)
-	} else {
-		a.VFMADD231PD(x, y, z)
-	}
-}
-
-func (a asm) VFMADD213(x, y, z Op) {
-	if a.ps() {
-		a.VFMADD213PS(x, y, z)
-	} else {
-		a.VFMADD213PD(x, y, z)
-	}
-}
-
-func (a asm) VMASKMOV(x, y, z Op) {
-	if a.ps() {
-		a.VMASKMOVPS(x, y, z)
-	} else {
-		a.VMASKMOVPD(x, y, z)
-	}
-}
-
-// VBROADCAST broadcasts a scalar from memory.
-func (a asm) VBROADCAST(x, y Op) {
-	if a.ps() {
-		a.VBROADCASTSS(x, y)
-	} else {
-		a.VBROADCASTSD(x, y)
-	}
-}
-
-// VMOVI moves a general register into the low lane of an xmm register
-// (VMOVD, VMOVQ).
-func (a asm) VMOVI(x, y Op) {
-	if a.ps() {
-		a.VMOVD(x, y)
-	} else {
-		a.VMOVQ(x, y)
-	}
-}
-
-func (a asm) VPBROADCAST(x, y Op) {
-	if a.ps() {
-		a.VPBROADCASTD(x, y)
-	} else {
-		a.VPBROADCASTQ(x, y)
-	}
-}
-
-func (a asm) VPCMPGT(x, y, z Op) {
-	if a.ps() {
-		a.VPCMPGTD(x, y, z)
-	} else {
-		a.VPCMPGTQ(x, y, z)
-	}
-}
-
-func (a asm) VPADD(x, y, z Op) {
-	if a.ps() {
-		a.VPADDD(x, y, z)
-	} else {
-		a.VPADDQ(x, y, z)
-	}
-}
+func (a asm) VMOVU(x, y Op)        { a.pick(a.VMOVUPS, a.VMOVUPD, x, y) }
+func (a asm) VADD(x, y, z Op)      { a.pick(a.VADDPS, a.VADDPD, x, y, z) }
+func (a asm) VMUL(x, y, z Op)      { a.pick(a.VMULPS, a.VMULPD, x, y, z) }
+func (a asm) VXOR(x, y, z Op)      { a.pick(a.VXORPS, a.VXORPD, x, y, z) }
+func (a asm) VFMADD231(x, y, z Op) { a.pick(a.VFMADD231PS, a.VFMADD231PD, x, y, z) }
+func (a asm) VFMADD213(x, y, z Op) { a.pick(a.VFMADD213PS, a.VFMADD213PD, x, y, z) }
+func (a asm) VMASKMOV(x, y, z Op)  { a.pick(a.VMASKMOVPS, a.VMASKMOVPD, x, y, z) }
+func (a asm) VBROADCAST(x, y Op)   { a.pick(a.VBROADCASTSS, a.VBROADCASTSD, x, y) } // from memory
+func (a asm) VMOVI(x, y Op)        { a.pick(a.VMOVD, a.VMOVQ, x, y) }               // general register to xmm
+func (a asm) VPBROADCAST(x, y Op)  { a.pick(a.VPBROADCASTD, a.VPBROADCASTQ, x, y) }
+func (a asm) VPCMPGT(x, y, z Op)   { a.pick(a.VPCMPGTD, a.VPCMPGTQ, x, y, z) }
+func (a asm) VPADD(x, y, z Op)     { a.pick(a.VPADDD, a.VPADDQ, x, y, z) }
+func (a asm) VMOVSCALAR(x, y Op)   { a.pick(a.VMOVSS, a.VMOVSD, x, y) }
 
 // GP returns the 32-bit form of a general register for float32 (the lane
 // counts and masks of VMOVD), the 64-bit one for float64.
 func (a asm) GP(r GPPhysical) Register {
-	if a.ps() {
+	if a.e.bits == 32 {
 		return r.As32()
 	}
 	return r

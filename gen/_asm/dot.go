@@ -98,15 +98,13 @@ func dot(c *build.Context, k table.Kernel, e elem) {
 		a.VADDPS(X1, X0, X0) // h = 2
 		a.VMOVSHDUP(X0, X1)
 		a.VADDSS(X1, X0, X0) // h = 1
-		a.VZEROUPPER()
-		a.VMOVSS(X0, a.ret())
 	} else {
 		a.VADDPD(X1, X0, X0) // h = 2
 		a.VUNPCKHPD(X0, X0, X1)
 		a.VADDSD(X1, X0, X0) // h = 1
-		a.VZEROUPPER()
-		a.VMOVSD(X0, a.ret())
 	}
+	a.VZEROUPPER()
+	a.VMOVSCALAR(X0, a.ret())
 	a.RET()
 }
 

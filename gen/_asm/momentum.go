@@ -162,6 +162,15 @@ func (a asm) loadMaskedPV(v variant) {
 	}
 }
 
+// maskedStep is the step of MomentumStep on the first cnt elements at BX,
+// through the lane mask Y10.
+func (a asm) maskedStep(v variant, cnt GPPhysical) {
+	a.laneMask(cnt, X10, Y10)
+	a.VMASKMOV(mem(RDI, 0, RBX), Y10, Y0)
+	a.loadMaskedPV(v)
+	a.step(v, maskedOps())
+}
+
 // dispatchMode jumps to the loops of the variant that mode (in AX)
 // selects; label(v) names the start of variant v.
 func (a asm) dispatchMode(label func(variant) LabelRef) {
@@ -236,10 +245,7 @@ func momentumStep(c *build.Context, k table.Kernel, e elem) {
 		a.Comment(fmt.Sprintf("variant %s: kind %d, weight decay %v", v, v.kind, v.wd))
 		a.TESTQ(R11, R11)
 		a.JZ(a.L(l("body")))
-		a.laneMask(R11, X10, Y10)
-		a.VMASKMOV(mem(RDI, 0, RBX), Y10, Y0)
-		a.loadMaskedPV(v)
-		a.step(v, maskedOps())
+		a.maskedStep(v, R11)
 		a.MOVQ(R11, RBX)
 		a.SHLQ(U8(e.shift), RBX)
 		a.Here(l("body"))
@@ -261,10 +267,7 @@ func momentumStep(c *build.Context, k table.Kernel, e elem) {
 		a.Here(l("tail"))
 		a.TESTQ(R10, R10)
 		a.JZ(a.L(l("done")))
-		a.laneMask(R10, X10, Y10)
-		a.VMASKMOV(mem(RDI, 0, RBX), Y10, Y0)
-		a.loadMaskedPV(v)
-		a.step(v, maskedOps())
+		a.maskedStep(v, R10)
 		a.Here(l("done"))
 		a.VZEROUPPER()
 		a.RET()
