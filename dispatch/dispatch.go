@@ -45,17 +45,18 @@ func (p Path) String() string {
 	return fmt.Sprintf("Path(%d)", uint8(p))
 }
 
-// All lists every path downhill knows, available here or not.
-func All() []Path { return []Path{Generic, AVX2, AVX512, NEON} }
+// All lists every path downhill has kernels for (generic and the paths
+// of the kernel table), available here or not.
+func All() []Path { return append([]Path{Generic}, tablePaths...) }
 
-// ParsePath returns the path with the given name.
+// ParsePath returns the path with the given name, one of All.
 func ParsePath(name string) (Path, error) {
-	for p, s := range pathNames {
-		if s == name {
-			return Path(p), nil
+	for _, p := range All() {
+		if p.String() == name {
+			return p, nil
 		}
 	}
-	return 0, fmt.Errorf("dispatch: unknown kernel path %q (known: %s)", name, strings.Join(pathNames[:], ", "))
+	return 0, fmt.Errorf("dispatch: unknown kernel path %q (known: %s)", name, joinPaths(All()))
 }
 
 // EnvVar is the environment variable that forces a path.

@@ -2,6 +2,9 @@
 
 package dispatch
 
+// tablePaths lists the assembly paths of the kernel table, in order.
+var tablePaths = []Path{AVX2, NEON}
+
 // pathFeatures lists, per assembly path, the CPU features (Features
 // fields) its instructions use; a path runs only when all are present.
 var pathFeatures = map[Path][]string{

@@ -236,6 +236,12 @@ func compiledFile(arch string) ([]byte, error) {
 func pathFeaturesFile() ([]byte, error) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s\n\npackage dispatch\n\n", generatedBy)
+	fmt.Fprintf(&b, "// tablePaths lists the assembly paths of the kernel table, in order.\n")
+	var consts []string
+	for _, p := range table.Paths {
+		consts = append(consts, p.Const)
+	}
+	fmt.Fprintf(&b, "var tablePaths = []Path{%s}\n\n", strings.Join(consts, ", "))
 	fmt.Fprintf(&b, "// pathFeatures lists, per assembly path, the CPU features (Features\n")
 	fmt.Fprintf(&b, "// fields) its instructions use; a path runs only when all are present.\n")
 	fmt.Fprintf(&b, "var pathFeatures = map[Path][]string{\n")
