@@ -126,6 +126,7 @@ func testAPIZeroAllocs[F downhill.Float](t *testing.T) {
 			{"MomentumStep Mu=0 v=nil", func() { a.momentumStep(p, g, nil, plain) }},
 			{"BatchMomentumStep", func() { a.batchMomentumStep(p, v, src, 0.25, heavy) }},
 			{"BatchMomentumStep Mu=0 v=nil", func() { a.batchMomentumStep(p, nil, src, 0.25, plain) }},
+			{"BatchMomentumStep m=0", func() { a.batchMomentumStep(p, v, nil, 0.25, heavy) }},
 			// Slices of local arrays stay on the stack only if no
 			// kernel lets them escape (as a call through a function
 			// value would).

@@ -1,7 +1,8 @@
 // Package downhill is a fast, exactly reproducible backend for the inner
 // loop of mini-batch gradient descent: fused axpy, dot, batch gradient
-// reduction (SumRows) and the fused momentum update, in hand-written
-// AVX2 (amd64) and NEON (arm64) assembly, with a pure-Go generic path.
+// reduction (SumRows) and the fused momentum update, in AVX2 (amd64,
+// generated with avo) and NEON (arm64) assembly, with a pure-Go generic
+// path.
 //
 // Every path gives bit-identical results: the exact semantics of each
 // kernel are those of package kernels (the executable specification),
@@ -38,7 +39,7 @@ type Float interface{ float32 | float64 }
 //	Fresh    bool // v holds no history yet (first step): v' = d
 type Momentum[F Float] = kernels.Momentum[F]
 
-// Path names one kernel implementation (generic, avx2, avx512, neon).
+// Path names one kernel implementation (generic, avx2, neon).
 type Path = dispatch.Path
 
 // active is read once: the path never changes while the program runs.

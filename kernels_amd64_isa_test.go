@@ -53,7 +53,7 @@ func TestAsmFeatures(t *testing.T) {
 			}
 			allowed, ok := isaPathFeatures(fn)
 			if !ok {
-				t.Errorf("%s: %s: name does not end with a path (AVX2, AVX512) whose features are known", file, fn)
+				t.Errorf("%s: %s: name does not end with the suffix of a path in the kernel table", file, fn)
 				continue
 			}
 			for _, f := range req {
@@ -166,14 +166,13 @@ func isaDeclared(file string) (map[string][]string, error) {
 }
 
 // isaPathFeatures returns the features that the path named by fn's suffix
-// checks before it runs (keep in step with Features.needs in
-// dispatch/features.go).
+// checks before it runs: isaPaths, generated from the kernel table like
+// dispatch's pathFeatures.
 func isaPathFeatures(fn string) ([]string, bool) {
-	switch {
-	case strings.HasSuffix(fn, "AVX512"):
-		return []string{"AVX", "AVX2", "FMA3", "AVX512F", "AVX512VL", "AVX512BW", "AVX512DQ"}, true
-	case strings.HasSuffix(fn, "AVX2"):
-		return []string{"AVX", "AVX2", "FMA3"}, true
+	for suffix, feats := range isaPaths {
+		if strings.HasSuffix(fn, suffix) {
+			return feats, true
+		}
 	}
 	return nil, false
 }

@@ -9,7 +9,7 @@
 // github.com/klauspost/cpuid/v2.
 //
 // The active path is chosen once, at program start: the environment
-// variable DOWNHILL_KERNELS=generic|avx2|avx512|neon forces one; a name that
+// variable DOWNHILL_KERNELS=generic|avx2|neon forces one; a name that
 // is unknown or not available on this CPU stops the program with a message
 // listing the available paths. Otherwise the default is the path measured
 // fastest on this kind of CPU (see Default).
@@ -30,7 +30,7 @@ type Path uint8
 const (
 	Generic Path = iota // pure Go, package kernels; every GOARCH
 	AVX2                // amd64: AVX2 + FMA3, 256-bit
-	AVX512              // amd64: AVX-512F (+VL/BW/DQ as used), 512-bit
+	AVX512              // reserved: no kernels, never available
 	NEON                // arm64: Advanced SIMD
 	numPaths
 )
@@ -45,17 +45,18 @@ func (p Path) String() string {
 	return fmt.Sprintf("Path(%d)", uint8(p))
 }
 
-// All lists every path downhill knows, available here or not.
-func All() []Path { return []Path{Generic, AVX2, AVX512, NEON} }
+// All lists every path downhill has kernels for (generic and the paths
+// of the kernel table), available here or not.
+func All() []Path { return append([]Path{Generic}, tablePaths...) }
 
-// ParsePath returns the path with the given name.
+// ParsePath returns the path with the given name, one of All.
 func ParsePath(name string) (Path, error) {
-	for p, s := range pathNames {
-		if s == name {
-			return Path(p), nil
+	for _, p := range All() {
+		if p.String() == name {
+			return p, nil
 		}
 	}
-	return 0, fmt.Errorf("dispatch: unknown kernel path %q (known: %s)", name, strings.Join(pathNames[:], ", "))
+	return 0, fmt.Errorf("dispatch: unknown kernel path %q (known: %s)", name, joinPaths(All()))
 }
 
 // EnvVar is the environment variable that forces a path.
@@ -93,10 +94,10 @@ func choose(env string, avail []Path) (Path, string, error) {
 	return p, "forced by " + EnvVar + "=" + env, nil
 }
 
-// Default returns the path downhill uses when none is forced, and why.
-// Wider is not assumed faster: the order below comes from measurements
-// (README, "Choosing a path"). On amd64, avx2 is preferred; avx512 is
-// listed for completeness but no AVX-512 kernels are compiled yet.
+// Default returns the path downhill uses when none is forced, and why:
+// the assembly path of this GOARCH when the CPU can run it (avx2 on
+// amd64, neon on arm64), else generic. Each GOARCH has one assembly path,
+// so there is no order to measure yet (README, "Paths and dispatch").
 func Default(avail []Path) (Path, string) {
 	for _, p := range []Path{AVX2, NEON} {
 		if contains(avail, p) {
@@ -118,7 +119,7 @@ func Available() []Path { return append([]Path(nil), available...) }
 // IsAvailable reports whether p can run here.
 func IsAvailable(p Path) bool { return contains(available, p) }
 
-// Features reports the CPU features that matter to downhill.
+// CPUFeatures reports the CPU features that matter to downhill.
 func CPUFeatures() Features { return features }
 
 func availablePaths(f Features) []Path {

@@ -39,18 +39,42 @@ func detect() Features {
 	return f
 }
 
-// needs lists, per path, the features its instructions use.
+// needs maps each feature path p needs (pathFeatures, generated from the
+// kernel table) to its presence.
 func (f Features) needs(p Path) map[string]bool {
-	switch p {
-	case AVX2:
-		return map[string]bool{"AVX": f.AVX, "AVX2": f.AVX2, "FMA3": f.FMA3}
-	case AVX512:
-		return map[string]bool{"AVX2": f.AVX2, "FMA3": f.FMA3, "AVX512F": f.AVX512F,
-			"AVX512VL": f.AVX512VL, "AVX512BW": f.AVX512BW, "AVX512DQ": f.AVX512DQ}
-	case NEON:
-		return map[string]bool{"ASIMD": f.ASIMD}
+	names, ok := pathFeatures[p]
+	if !ok {
+		return nil
 	}
-	return nil
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = f.has(n)
+	}
+	return m
+}
+
+// has reports the feature of the given Features field name; a name it
+// does not know is absent.
+func (f Features) has(name string) bool {
+	switch name {
+	case "AVX":
+		return f.AVX
+	case "AVX2":
+		return f.AVX2
+	case "FMA3":
+		return f.FMA3
+	case "AVX512F":
+		return f.AVX512F
+	case "AVX512VL":
+		return f.AVX512VL
+	case "AVX512BW":
+		return f.AVX512BW
+	case "AVX512DQ":
+		return f.AVX512DQ
+	case "ASIMD":
+		return f.ASIMD
+	}
+	return false
 }
 
 func (f Features) supports(p Path) bool {

@@ -1,7 +1,19 @@
-// Command gen fills in the WORD encodings of kernels_arm64.s.
+// Command gen regenerates every generated file of downhill from one
+// source, the kernel table (gen/internal/table):
+//
+//   - the path switches and //go:noescape declarations of every GOARCH
+//     (kernels_amd64.go, kernels_arm64.go, kernels_other.go), dispatch's
+//     compiled-path lists (dispatch/compiled_*.go) and path features
+//     (dispatch/features_gen.go), and the feature table of the amd64
+//     instruction-set test (kernels_amd64_isa_features_test.go);
+//   - the amd64 assembly (<family>_amd64.s), by running the avo
+//     generators of gen/_asm, a module of its own, into a temporary
+//     directory;
+//   - the WORD encodings of the arm64 assembly (every *_arm64.s holding
+//     WORD lines).
 //
 // The Go arm64 assembler has no vector FADD, FMUL, FNEG or FADDP, so
-// kernels_arm64.s writes each of them as a WORD followed by its GNU
+// the arm64 assembly writes each of them as a WORD followed by its GNU
 // mnemonic, in the convention of github.com/minio/asm2plan9s:
 //
 //	WORD $0x4e22d420 // fadd v0.4s, v1.4s, v2.4s
@@ -16,13 +28,12 @@
 //
 // Usage, from anywhere in the module:
 //
-//	go run ./gen          # rewrite kernels_arm64.s in place
-//	go run ./gen -check   # exit 1 if kernels_arm64.s is not what gen makes
+//	go run ./gen          # rewrite whatever is stale
+//	go run ./gen -check   # write nothing; exit 1 if any file is stale (CI)
 //	go generate ./gen     # same as go run ./gen
 //
 // The output is a fixed point: running gen on its own output changes
-// nothing, so CI checks freshness with "go run ./gen -check" (or
-// "go run ./gen && git diff --exit-code kernels_arm64.s").
+// nothing.
 package main
 
 //go:generate go run .
@@ -37,45 +48,141 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 )
 
 func main() {
-	check := flag.Bool("check", false, "do not write; exit 1 if the file is stale")
-	file := flag.String("file", "kernels_arm64.s", "assembly file, relative to the module root")
+	check := flag.Bool("check", false, "do not write; exit 1 if any generated file is stale")
 	flag.Parse()
-	if err := run(*file, *check); err != nil {
+	if err := generateAll(*check); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(file string, check bool) error {
+// generateAll regenerates, in order: the Go files of the kernel table
+// (gofiles.go), the amd64 assembly (avo, gen/_asm) and the WORD encodings
+// of the arm64 assembly. With check it writes nothing and fails if any
+// file differs from what it would write.
+func generateAll(check bool) error {
 	root, err := moduleRoot()
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(root, file)
-	src, err := os.ReadFile(path)
+	var stale, wrote []string
+	sync := func(name string, want []byte) error {
+		path := filepath.Join(root, name)
+		have, err := os.ReadFile(path)
+		if err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		if err == nil && bytes.Equal(have, want) {
+			return nil
+		}
+		if check {
+			stale = append(stale, name)
+			return nil
+		}
+		fmt.Printf("gen: wrote %s\n", name)
+		wrote = append(wrote, name)
+		return os.WriteFile(path, want, 0o644)
+	}
+
+	files, err := goFiles()
 	if err != nil {
 		return err
 	}
-	if err := validate(src); err != nil {
-		return fmt.Errorf("%s: %v", file, err)
+	if err := syncAll(files, sync); err != nil {
+		return err
 	}
-	out, err := assemble(root, src)
+
+	asm, err := avoFiles(root)
 	if err != nil {
 		return err
 	}
-	if bytes.Equal(out, src) {
-		fmt.Printf("gen: %s is up to date\n", file)
-		return nil
+	if err := syncAll(asm, sync); err != nil {
+		return err
 	}
-	if check {
-		return fmt.Errorf("%s is stale: run go run ./gen and commit the result", file)
+
+	arm, err := filepath.Glob(filepath.Join(root, "*_arm64.s"))
+	if err != nil {
+		return err
 	}
-	fmt.Printf("gen: rewrote %s\n", file)
-	return os.WriteFile(path, out, 0o644)
+	for _, path := range arm {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if !bytes.Contains(src, []byte("WORD $0x")) {
+			continue
+		}
+		name := filepath.Base(path)
+		if err := validate(src); err != nil {
+			return fmt.Errorf("%s: %v", name, err)
+		}
+		out, err := assemble(root, src)
+		if err != nil {
+			return err
+		}
+		if err := sync(name, out); err != nil {
+			return err
+		}
+	}
+
+	if len(stale) > 0 {
+		slices.Sort(stale)
+		return fmt.Errorf("stale (run go run ./gen and commit the result): %s", strings.Join(stale, ", "))
+	}
+	if len(wrote) == 0 {
+		fmt.Println("gen: every generated file is up to date")
+	}
+	return nil
+}
+
+func syncAll(files map[string][]byte, sync func(string, []byte) error) error {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if err := sync(n, files[n]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// avoFiles runs the avo generators (gen/_asm, a module of its own) into a
+// temporary directory and returns the .s files they write.
+func avoFiles(root string) (map[string][]byte, error) {
+	tmp, err := os.MkdirTemp("", "downhill-avo-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	cmd := exec.Command("go", "run", ".", "-out", tmp)
+	cmd.Dir = filepath.Join(root, "gen", "_asm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("go run ./gen/_asm: %v\n%s", err, out)
+	}
+	ents, err := os.ReadDir(tmp)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	for _, e := range ents {
+		src, err := os.ReadFile(filepath.Join(tmp, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		files[e.Name()] = src
+	}
+	if len(files) == 0 {
+		return nil, errors.New("go run ./gen/_asm wrote no file")
+	}
+	return files, nil
 }
 
 // moduleRoot is the nearest directory at or above the working directory

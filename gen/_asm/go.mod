@@ -5,7 +5,10 @@ go 1.26.0
 require github.com/mmcloughlin/avo v0.5.0
 
 require (
+	github.com/downhill-go/downhill v0.0.0
 	golang.org/x/mod v0.6.0 // indirect
-	golang.org/x/sys v0.1.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/tools v0.2.0 // indirect
 )
+
+replace github.com/downhill-go/downhill => ../..

@@ -22,8 +22,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/mmcloughlin/avo/build"
+	"github.com/mmcloughlin/avo/ir"
 	"github.com/mmcloughlin/avo/pass"
 	"github.com/mmcloughlin/avo/printer"
 )
@@ -45,9 +47,12 @@ func register(name, file string, gen func(c *build.Context)) {
 }
 
 func main() {
-	out := flag.String("out", "../..", "directory the .s files are written to")
-	only := flag.String("family", "", "generate only this family")
-	flag.Parse()
+	// avo's build package defines its own flags (-out among them) on
+	// flag.CommandLine, so this command parses a flag set of its own.
+	fs := flag.NewFlagSet("_asm", flag.ExitOnError)
+	out := fs.String("out", "../..", "directory the .s files are written to")
+	only := fs.String("family", "", "generate only this family")
+	fs.Parse(os.Args[1:])
 	names := make([]string, 0, len(families))
 	for n := range families {
 		names = append(names, n)
@@ -88,6 +93,36 @@ func generate(f family) ([]byte, error) {
 	}
 	if !bytes.Contains(src, []byte("DO NOT EDIT")) {
 		return nil, fmt.Errorf("printer output lacks the DO NOT EDIT line")
+	}
+	return withDocs(src, file)
+}
+
+// withDocs writes each function's documentation (build.Context.Doc, which
+// avo's assembly printer leaves out) between its "// func" line and its
+// "// Requires:" line, so that the header comment states the Go the
+// function implements.
+func withDocs(src []byte, file *ir.File) ([]byte, error) {
+	for _, fn := range file.Functions() {
+		if len(fn.Doc) == 0 {
+			continue
+		}
+		stub := []byte("\n// func " + fn.Name + "(")
+		i := bytes.Index(src, stub)
+		if i < 0 {
+			return nil, fmt.Errorf("%s: no // func line in the output", fn.Name)
+		}
+		eol := i + 1 + bytes.IndexByte(src[i+1:], '\n')
+		var doc bytes.Buffer
+		for _, l := range fn.Doc {
+			if strings.HasPrefix(l, "\t") {
+				doc.WriteString("//" + l)
+			} else {
+				doc.WriteString(strings.TrimRight("// "+l, " "))
+			}
+			doc.WriteByte('\n')
+		}
+		doc.WriteString("//\n")
+		src = append(src[:eol+1], append(doc.Bytes(), src[eol+1:]...)...)
 	}
 	return src, nil
 }
