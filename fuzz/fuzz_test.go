@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/downhill-go/downhill"
+	ts "github.com/downhill-go/downhill/internal/testsupport"
 	"github.com/downhill-go/downhill/kernels"
 )
 
@@ -32,7 +33,7 @@ func FuzzBatchMomentumStep64(f *testing.F) { target(f, checkBatchMomentumStep[fl
 
 // pair decodes x and y of length n, or one slice standing for both when
 // the layout asks for aliasing.
-func pair[F downhill.Float](in *input) (x, y *vec[F]) {
+func pair[F downhill.Float](in *input) (x, y *ts.Buffer[F]) {
 	x = newVec[F](in, in.n, in.off(0))
 	if in.flag(aliasBit) {
 		return x, x
@@ -41,12 +42,12 @@ func pair[F downhill.Float](in *input) (x, y *vec[F]) {
 }
 
 // clonePair copies x and y, keeping them one slice if they are.
-func clonePair[F downhill.Float](x, y *vec[F]) (*vec[F], *vec[F]) {
+func clonePair[F downhill.Float](x, y *ts.Buffer[F]) (*ts.Buffer[F], *ts.Buffer[F]) {
 	if x == y {
-		c := x.clone()
+		c := x.Clone()
 		return c, c
 	}
-	return x.clone(), y.clone()
+	return x.Clone(), y.Clone()
 }
 
 // cancelSome makes some y[i] the negated product a*x[i] rounded, scaled
@@ -64,16 +65,16 @@ func checkAxpy[F downhill.Float](t *testing.T, in *input) {
 	alpha := value[F](in)
 	x, y := pair[F](in)
 	if x != y && in.flag(cancelBit) {
-		cancelSome(in, alpha, x.s(), 1, y.s())
+		cancelSome(in, alpha, x.S(), 1, y.S())
 	}
 	wx, wy := clonePair(x, y)
-	kernels.Axpy(alpha, wx.s(), wy.s())
+	kernels.Axpy(alpha, wx.S(), wy.S())
 	for _, k := range paths[F](t) {
 		gx, gy := clonePair(x, y)
-		k.Axpy(alpha, gx.s(), gy.s())
-		report(t, k.Path(), "Axpy", in, "y", compare(gy, wy))
+		k.Axpy(alpha, gx.S(), gy.S())
+		report(t, k.Path(), "Axpy", in, "y", gy.Check(wy))
 		if x != y {
-			report(t, k.Path(), "Axpy", in, "x", unchanged(gx, x))
+			report(t, k.Path(), "Axpy", in, "x", gx.Unchanged(x))
 		}
 	}
 }
@@ -82,16 +83,16 @@ func checkAxpby[F downhill.Float](t *testing.T, in *input) {
 	alpha, beta := value[F](in), value[F](in)
 	x, y := pair[F](in)
 	if x != y && in.flag(cancelBit) {
-		cancelSome(in, alpha, x.s(), beta, y.s())
+		cancelSome(in, alpha, x.S(), beta, y.S())
 	}
 	wx, wy := clonePair(x, y)
-	kernels.Axpby(alpha, wx.s(), beta, wy.s())
+	kernels.Axpby(alpha, wx.S(), beta, wy.S())
 	for _, k := range paths[F](t) {
 		gx, gy := clonePair(x, y)
-		k.Axpby(alpha, gx.s(), beta, gy.s())
-		report(t, k.Path(), "Axpby", in, "y", compare(gy, wy))
+		k.Axpby(alpha, gx.S(), beta, gy.S())
+		report(t, k.Path(), "Axpby", in, "y", gy.Check(wy))
 		if x != y {
-			report(t, k.Path(), "Axpby", in, "x", unchanged(gx, x))
+			report(t, k.Path(), "Axpby", in, "x", gx.Unchanged(x))
 		}
 	}
 }
@@ -99,12 +100,12 @@ func checkAxpby[F downhill.Float](t *testing.T, in *input) {
 func checkScale[F downhill.Float](t *testing.T, in *input) {
 	alpha := value[F](in)
 	x := newVec[F](in, in.n, in.off(0))
-	wx := x.clone()
-	kernels.Scale(alpha, wx.s())
+	wx := x.Clone()
+	kernels.Scale(alpha, wx.S())
 	for _, k := range paths[F](t) {
-		gx := x.clone()
-		k.Scale(alpha, gx.s())
-		report(t, k.Path(), "Scale", in, "x", compare(gx, wx))
+		gx := x.Clone()
+		k.Scale(alpha, gx.S())
+		report(t, k.Path(), "Scale", in, "x", gx.Check(wx))
 	}
 }
 
@@ -116,25 +117,25 @@ func checkDot[F downhill.Float](t *testing.T, in *input) {
 		// only the rounding error of the first product (if its fma is
 		// exact).
 		lanes := kernels.Lanes64
-		if is32[F]() {
+		if ts.Is32[F]() {
 			lanes = kernels.Lanes32
 		}
-		xs, ys := x.s(), y.s()
+		xs, ys := x.S(), y.S()
 		for i := lanes; i < len(xs); i++ {
 			if in.byte()&1 == 1 {
 				xs[i], ys[i] = xs[i-lanes], -ys[i-lanes]
 			}
 		}
 	}
-	want := kernels.Dot(x.s(), y.s())
+	want := kernels.Dot(x.S(), y.S())
 	for _, k := range paths[F](t) {
 		gx, gy := clonePair(x, y)
-		got := k.Dot(gx.s(), gy.s())
-		if !sameValue(got, want) {
-			report(t, k.Path(), "Dot", in, "result", fmt.Sprintf("%v (%#x), kernels gives %v (%#x)", got, bitsOf(got), want, bitsOf(want)))
+		got := k.Dot(gx.S(), gy.S())
+		if !ts.SameBits(got, want) {
+			report(t, k.Path(), "Dot", in, "result", fmt.Sprintf("%v (%#x), kernels gives %v (%#x)", got, ts.Bits(got), want, ts.Bits(want)))
 		}
-		report(t, k.Path(), "Dot", in, "x", unchanged(gx, x))
-		report(t, k.Path(), "Dot", in, "y", unchanged(gy, y))
+		report(t, k.Path(), "Dot", in, "x", gx.Unchanged(x))
+		report(t, k.Path(), "Dot", in, "y", gy.Unchanged(y))
 	}
 }
 
@@ -142,13 +143,13 @@ func checkSumRows[F downhill.Float](t *testing.T, in *input) {
 	scale := value[F](in)
 	dst := newVec[F](in, in.n, in.off(0))
 	src := newVec[F](in, in.rows()*in.n, in.off(1))
-	wdst := dst.clone()
-	kernels.SumRows(wdst.s(), scale, src.s())
+	wdst := dst.Clone()
+	kernels.SumRows(wdst.S(), scale, src.S())
 	for _, k := range paths[F](t) {
-		gdst, gsrc := dst.clone(), src.clone()
-		k.SumRows(gdst.s(), scale, gsrc.s())
-		report(t, k.Path(), "SumRows", in, "dst", compare(gdst, wdst))
-		report(t, k.Path(), "SumRows", in, "src", unchanged(gsrc, src))
+		gdst, gsrc := dst.Clone(), src.Clone()
+		k.SumRows(gdst.S(), scale, gsrc.S())
+		report(t, k.Path(), "SumRows", in, "dst", gdst.Check(wdst))
+		report(t, k.Path(), "SumRows", in, "src", gsrc.Unchanged(src))
 	}
 }
 
@@ -179,7 +180,7 @@ func momentum[F downhill.Float](in *input) downhill.Momentum[F] {
 
 // velocity decodes v, or returns nil when Mu is zero and the layout asks
 // for no velocity.
-func velocity[F downhill.Float](in *input, h downhill.Momentum[F]) *vec[F] {
+func velocity[F downhill.Float](in *input, h downhill.Momentum[F]) *ts.Buffer[F] {
 	if h.Mu == 0 && in.flag(vNilBit) {
 		return nil
 	}
@@ -194,22 +195,22 @@ func checkMomentumStep[F downhill.Float](t *testing.T, in *input) {
 	if in.flag(cancelBit) && h.WeightDecay != 0 {
 		// d = fma(WeightDecay, p[i], g') is then the rounding error of
 		// the product.
-		gs := g.s()
-		cancelSome(in, h.WeightDecay, p.s(), 1, gs)
+		gs := g.S()
+		cancelSome(in, h.WeightDecay, p.S(), 1, gs)
 		if h.Maximize {
 			for i := range gs {
 				gs[i] = -gs[i]
 			}
 		}
 	}
-	wp, wv := p.clone(), v.clone()
-	kernels.MomentumStep(wp.s(), g.s(), wv.s(), h)
+	wp, wv := p.Clone(), v.Clone()
+	kernels.MomentumStep(wp.S(), g.S(), wv.S(), h)
 	for _, k := range paths[F](t) {
-		gp, gg, gv := p.clone(), g.clone(), v.clone()
-		k.MomentumStep(gp.s(), gg.s(), gv.s(), h)
-		report(t, k.Path(), "MomentumStep", in, "p", compare(gp, wp))
-		report(t, k.Path(), "MomentumStep", in, "v", compare(gv, wv))
-		report(t, k.Path(), "MomentumStep", in, "g", unchanged(gg, g))
+		gp, gg, gv := p.Clone(), g.Clone(), v.Clone()
+		k.MomentumStep(gp.S(), gg.S(), gv.S(), h)
+		report(t, k.Path(), "MomentumStep", in, "p", gp.Check(wp))
+		report(t, k.Path(), "MomentumStep", in, "v", gv.Check(wv))
+		report(t, k.Path(), "MomentumStep", in, "g", gg.Unchanged(g))
 	}
 }
 
@@ -219,23 +220,23 @@ func checkBatchMomentumStep[F downhill.Float](t *testing.T, in *input) {
 	p := newVec[F](in, in.n, in.off(0))
 	rows := newVec[F](in, in.rows()*in.n, in.off(1))
 	v := velocity(in, h)
-	wp, wv := p.clone(), v.clone()
-	kernels.BatchMomentumStep(wp.s(), wv.s(), rows.s(), scale, h)
+	wp, wv := p.Clone(), v.Clone()
+	kernels.BatchMomentumStep(wp.S(), wv.S(), rows.S(), scale, h)
 
 	// The fused kernel is specified as SumRows then MomentumStep.
-	tp, tv := p.clone(), v.clone()
+	tp, tv := p.Clone(), v.Clone()
 	g := make([]F, in.n)
-	kernels.SumRows(g, scale, rows.s())
-	kernels.MomentumStep(tp.s(), g, tv.s(), h)
-	if msg := compare(tp, wp) + compare(tv, wv); msg != "" {
+	kernels.SumRows(g, scale, rows.S())
+	kernels.MomentumStep(tp.S(), g, tv.S(), h)
+	if msg := tp.Check(wp) + tv.Check(wv); msg != "" {
 		t.Fatalf("kernels: BatchMomentumStep (%v) differs from SumRows then MomentumStep: %s", in, msg)
 	}
 
 	for _, k := range paths[F](t) {
-		gp, grows, gv := p.clone(), rows.clone(), v.clone()
-		k.BatchMomentumStep(gp.s(), gv.s(), grows.s(), scale, h)
-		report(t, k.Path(), "BatchMomentumStep", in, "p", compare(gp, wp))
-		report(t, k.Path(), "BatchMomentumStep", in, "v", compare(gv, wv))
-		report(t, k.Path(), "BatchMomentumStep", in, "rows", unchanged(grows, rows))
+		gp, grows, gv := p.Clone(), rows.Clone(), v.Clone()
+		k.BatchMomentumStep(gp.S(), gv.S(), grows.S(), scale, h)
+		report(t, k.Path(), "BatchMomentumStep", in, "p", gp.Check(wp))
+		report(t, k.Path(), "BatchMomentumStep", in, "v", gv.Check(wv))
+		report(t, k.Path(), "BatchMomentumStep", in, "rows", grows.Unchanged(rows))
 	}
 }

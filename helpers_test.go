@@ -1,0 +1,49 @@
+package downhill_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/downhill-go/downhill"
+	"github.com/downhill-go/downhill/dispatch"
+	ts "github.com/downhill-go/downhill/internal/testsupport"
+)
+
+// forEachPath runs f as a subtest on the kernels of every path this CPU
+// can run (dispatch.Available, which always includes generic), through
+// the public API: every test written with it runs on avx2, neon and
+// generic alike.
+func forEachPath[F downhill.Float](t *testing.T, f func(t *testing.T, k downhill.Kernels[F])) {
+	t.Helper()
+	for _, p := range dispatch.Available() {
+		k, err := downhill.On[F](p)
+		if err != nil {
+			t.Fatalf("path %s is listed as available: %v", p, err)
+		}
+		t.Run(fmt.Sprintf("%s/%T", p, F(0)), func(t *testing.T) { f(t, k) })
+	}
+}
+
+// bothTypes runs the float32 and the float64 instantiation of a test.
+func bothTypes(t *testing.T, f32 func(*testing.T, downhill.Kernels[float32]), f64 func(*testing.T, downhill.Kernels[float64])) {
+	t.Helper()
+	forEachPath(t, f32)
+	forEachPath(t, f64)
+}
+
+// fail stops the test with what and msg when msg (a testsupport diff) is
+// not empty.
+func fail(t *testing.T, what, msg string) {
+	t.Helper()
+	if msg != "" {
+		t.Fatalf("%s: %s", what, msg)
+	}
+}
+
+// checkResult compares a scalar result with kernels/'s.
+func checkResult[F downhill.Float](t *testing.T, what string, got, want F) {
+	t.Helper()
+	if !ts.SameBits(got, want) {
+		t.Fatalf("%s: got %v (%#x), kernels/ gives %v (%#x)", what, got, ts.Bits(got), want, ts.Bits(want))
+	}
+}
