@@ -50,6 +50,10 @@
 // kernels len(p) > 0, len(g) == len(p) (len(rows) a multiple of it), and
 // len(v) == len(p) when mode has momentumMu.
 //
+// Aliasing: any two slice arguments may be the same slice, with the order
+// of reads and writes of kernels/ (its package documentation): the
+// momentum kernels read p[i] again after writing v[i].
+//
 // Momentum mode bits (kernels_arm64.go sets them from Momentum):
 //   bit 0: Maximize (g' = -g)     bit 1: WeightDecay != 0
 //   bit 2: Mu != 0 (v is used)    bit 3: !Fresh (v is read)
@@ -555,7 +559,6 @@ TEXT ·momentumStep32NEON(SB), NOSPLIT, $0-96
 
 momentum32_by16:
 	VLD1.P 64(R3), [V0.S4, V1.S4, V2.S4, V3.S4]    // g
-	VLD1   (R0), [V4.S4, V5.S4, V6.S4, V7.S4]      // p
 	TBZ    $0, R6, momentum32_d
 	WORD $0x6ea0f800 // fneg v0.4s, v0.4s /* g' = -g */
 	WORD $0x6ea0f821 // fneg v1.4s, v1.4s
@@ -564,6 +567,7 @@ momentum32_by16:
 
 momentum32_d:
 	TBZ    $1, R6, momentum32_v
+	VLD1   (R0), [V4.S4, V5.S4, V6.S4, V7.S4]      // p (for the decay)
 	VFMLA  V27.S4, V4.S4, V0.S4                    // d = fma(wd, p, g')
 	VFMLA  V27.S4, V5.S4, V1.S4
 	VFMLA  V27.S4, V6.S4, V2.S4
@@ -598,6 +602,7 @@ momentum32_history:
 	VFMLA  V25.S4, V15.S4, V3.S4
 
 momentum32_sd:
+	VLD1   (R0), [V4.S4, V5.S4, V6.S4, V7.S4]      // p again, after v is written (aliasing)
 	VFMLA  V24.S4, V0.S4, V4.S4                    // p = fma(-lr, s, p), s in V0-V3
 	VFMLA  V24.S4, V1.S4, V5.S4
 	VFMLA  V24.S4, V2.S4, V6.S4
@@ -605,6 +610,7 @@ momentum32_sd:
 	B      momentum32_store
 
 momentum32_svn:
+	VLD1   (R0), [V4.S4, V5.S4, V6.S4, V7.S4]      // p again, after v is written (aliasing)
 	VFMLA  V24.S4, V12.S4, V4.S4                   // p = fma(-lr, s, p), s = v'
 	VFMLA  V24.S4, V13.S4, V5.S4
 	VFMLA  V24.S4, V14.S4, V6.S4
@@ -620,12 +626,12 @@ momentum32_tail:
 
 momentum32_by1:
 	FMOVS.P 4(R3), F0                               // g
-	FMOVS   (R0), F4                                // p
 	TBZ     $0, R6, momentum32_d1
 	FNEGS   F0, F0
 
 momentum32_d1:
 	TBZ     $1, R6, momentum32_v1
+	FMOVS   (R0), F4                                // p (for the decay)
 	FMADDS  F27, F0, F4, F0                         // d = fma(p, wd, g')
 
 momentum32_v1:
@@ -645,10 +651,12 @@ momentum32_history1:
 	FMADDS  F25, F0, F12, F0                        // s = fma(v', mu, d)
 
 momentum32_sd1:
+	FMOVS   (R0), F4                                // p again, after v is written (aliasing)
 	FMADDS  F24, F4, F0, F4                         // p = fma(s, -lr, p)
 	B       momentum32_store1
 
 momentum32_svn1:
+	FMOVS   (R0), F4                                // p again, after v is written (aliasing)
 	FMADDS  F24, F4, F12, F4                        // p = fma(v', -lr, p)
 
 momentum32_store1:
@@ -793,7 +801,6 @@ batch32_half:
 	MOVD   $1, R11
 
 batch32_g:
-	VLD1   (R0), [V4.S4, V5.S4, V6.S4, V7.S4]      // p
 	TBZ    $0, R6, batch32_d
 	WORD $0x6ea0f800 // fneg v0.4s, v0.4s /* g' = -g */
 	WORD $0x6ea0f821 // fneg v1.4s, v1.4s
@@ -802,6 +809,7 @@ batch32_g:
 
 batch32_d:
 	TBZ    $1, R6, batch32_v
+	VLD1   (R0), [V4.S4, V5.S4, V6.S4, V7.S4]      // p (for the decay)
 	VFMLA  V27.S4, V4.S4, V0.S4                    // d = fma(wd, p, g')
 	VFMLA  V27.S4, V5.S4, V1.S4
 	VFMLA  V27.S4, V6.S4, V2.S4
@@ -836,6 +844,7 @@ batch32_history:
 	VFMLA  V25.S4, V15.S4, V3.S4
 
 batch32_sd:
+	VLD1   (R0), [V4.S4, V5.S4, V6.S4, V7.S4]      // p again, after v is written (aliasing)
 	VFMLA  V24.S4, V0.S4, V4.S4                    // p = fma(-lr, s, p), s in V0-V3
 	VFMLA  V24.S4, V1.S4, V5.S4
 	VFMLA  V24.S4, V2.S4, V6.S4
@@ -843,6 +852,7 @@ batch32_sd:
 	B      batch32_store
 
 batch32_svn:
+	VLD1   (R0), [V4.S4, V5.S4, V6.S4, V7.S4]      // p again, after v is written (aliasing)
 	VFMLA  V24.S4, V12.S4, V4.S4                   // p = fma(-lr, s, p), s = v'
 	VFMLA  V24.S4, V13.S4, V5.S4
 	VFMLA  V24.S4, V14.S4, V6.S4
@@ -888,12 +898,12 @@ batch32_scale1:
 
 batch32_g1:
 	ADD     $4, R1, R1
-	FMOVS   (R0), F4                                // p
 	TBZ     $0, R6, batch32_d1
 	FNEGS   F0, F0
 
 batch32_d1:
 	TBZ     $1, R6, batch32_v1
+	FMOVS   (R0), F4                                // p (for the decay)
 	FMADDS  F27, F0, F4, F0                         // d = fma(p, wd, g')
 
 batch32_v1:
@@ -913,10 +923,12 @@ batch32_history1:
 	FMADDS  F25, F0, F12, F0                        // s = fma(v', mu, d)
 
 batch32_sd1:
+	FMOVS   (R0), F4                                // p again, after v is written (aliasing)
 	FMADDS  F24, F4, F0, F4                         // p = fma(s, -lr, p)
 	B       batch32_store1
 
 batch32_svn1:
+	FMOVS   (R0), F4                                // p again, after v is written (aliasing)
 	FMADDS  F24, F4, F12, F4                        // p = fma(v', -lr, p)
 
 batch32_store1:
@@ -1425,7 +1437,6 @@ TEXT ·momentumStep64NEON(SB), NOSPLIT, $0-112
 
 momentum64_by8:
 	VLD1.P 64(R3), [V0.D2, V1.D2, V2.D2, V3.D2]    // g
-	VLD1   (R0), [V4.D2, V5.D2, V6.D2, V7.D2]      // p
 	TBZ    $0, R6, momentum64_d
 	WORD $0x6ee0f800 // fneg v0.2d, v0.2d /* g' = -g */
 	WORD $0x6ee0f821 // fneg v1.2d, v1.2d
@@ -1434,6 +1445,7 @@ momentum64_by8:
 
 momentum64_d:
 	TBZ    $1, R6, momentum64_v
+	VLD1   (R0), [V4.D2, V5.D2, V6.D2, V7.D2]      // p (for the decay)
 	VFMLA  V27.D2, V4.D2, V0.D2                    // d = fma(wd, p, g')
 	VFMLA  V27.D2, V5.D2, V1.D2
 	VFMLA  V27.D2, V6.D2, V2.D2
@@ -1468,6 +1480,7 @@ momentum64_history:
 	VFMLA  V25.D2, V15.D2, V3.D2
 
 momentum64_sd:
+	VLD1   (R0), [V4.D2, V5.D2, V6.D2, V7.D2]      // p again, after v is written (aliasing)
 	VFMLA  V24.D2, V0.D2, V4.D2                    // p = fma(-lr, s, p), s in V0-V3
 	VFMLA  V24.D2, V1.D2, V5.D2
 	VFMLA  V24.D2, V2.D2, V6.D2
@@ -1475,6 +1488,7 @@ momentum64_sd:
 	B      momentum64_store
 
 momentum64_svn:
+	VLD1   (R0), [V4.D2, V5.D2, V6.D2, V7.D2]      // p again, after v is written (aliasing)
 	VFMLA  V24.D2, V12.D2, V4.D2                   // p = fma(-lr, s, p), s = v'
 	VFMLA  V24.D2, V13.D2, V5.D2
 	VFMLA  V24.D2, V14.D2, V6.D2
@@ -1490,12 +1504,12 @@ momentum64_tail:
 
 momentum64_by1:
 	FMOVD.P 8(R3), F0                               // g
-	FMOVD   (R0), F4                                // p
 	TBZ     $0, R6, momentum64_d1
 	FNEGD   F0, F0
 
 momentum64_d1:
 	TBZ     $1, R6, momentum64_v1
+	FMOVD   (R0), F4                                // p (for the decay)
 	FMADDD  F27, F0, F4, F0                         // d = fma(p, wd, g')
 
 momentum64_v1:
@@ -1515,10 +1529,12 @@ momentum64_history1:
 	FMADDD  F25, F0, F12, F0                        // s = fma(v', mu, d)
 
 momentum64_sd1:
+	FMOVD   (R0), F4                                // p again, after v is written (aliasing)
 	FMADDD  F24, F4, F0, F4                         // p = fma(s, -lr, p)
 	B       momentum64_store1
 
 momentum64_svn1:
+	FMOVD   (R0), F4                                // p again, after v is written (aliasing)
 	FMADDD  F24, F4, F12, F4                        // p = fma(v', -lr, p)
 
 momentum64_store1:
@@ -1648,7 +1664,6 @@ batch64_half:
 	MOVD   $1, R11
 
 batch64_g:
-	VLD1   (R0), [V4.D2, V5.D2, V6.D2, V7.D2]      // p
 	TBZ    $0, R6, batch64_d
 	WORD $0x6ee0f800 // fneg v0.2d, v0.2d /* g' = -g */
 	WORD $0x6ee0f821 // fneg v1.2d, v1.2d
@@ -1657,6 +1672,7 @@ batch64_g:
 
 batch64_d:
 	TBZ    $1, R6, batch64_v
+	VLD1   (R0), [V4.D2, V5.D2, V6.D2, V7.D2]      // p (for the decay)
 	VFMLA  V27.D2, V4.D2, V0.D2                    // d = fma(wd, p, g')
 	VFMLA  V27.D2, V5.D2, V1.D2
 	VFMLA  V27.D2, V6.D2, V2.D2
@@ -1691,6 +1707,7 @@ batch64_history:
 	VFMLA  V25.D2, V15.D2, V3.D2
 
 batch64_sd:
+	VLD1   (R0), [V4.D2, V5.D2, V6.D2, V7.D2]      // p again, after v is written (aliasing)
 	VFMLA  V24.D2, V0.D2, V4.D2                    // p = fma(-lr, s, p), s in V0-V3
 	VFMLA  V24.D2, V1.D2, V5.D2
 	VFMLA  V24.D2, V2.D2, V6.D2
@@ -1698,6 +1715,7 @@ batch64_sd:
 	B      batch64_store
 
 batch64_svn:
+	VLD1   (R0), [V4.D2, V5.D2, V6.D2, V7.D2]      // p again, after v is written (aliasing)
 	VFMLA  V24.D2, V12.D2, V4.D2                   // p = fma(-lr, s, p), s = v'
 	VFMLA  V24.D2, V13.D2, V5.D2
 	VFMLA  V24.D2, V14.D2, V6.D2
@@ -1743,12 +1761,12 @@ batch64_scale1:
 
 batch64_g1:
 	ADD     $8, R1, R1
-	FMOVD   (R0), F4                                // p
 	TBZ     $0, R6, batch64_d1
 	FNEGD   F0, F0
 
 batch64_d1:
 	TBZ     $1, R6, batch64_v1
+	FMOVD   (R0), F4                                // p (for the decay)
 	FMADDD  F27, F0, F4, F0                         // d = fma(p, wd, g')
 
 batch64_v1:
@@ -1768,10 +1786,12 @@ batch64_history1:
 	FMADDD  F25, F0, F12, F0                        // s = fma(v', mu, d)
 
 batch64_sd1:
+	FMOVD   (R0), F4                                // p again, after v is written (aliasing)
 	FMADDD  F24, F4, F0, F4                         // p = fma(s, -lr, p)
 	B       batch64_store1
 
 batch64_svn1:
+	FMOVD   (R0), F4                                // p again, after v is written (aliasing)
 	FMADDD  F24, F4, F12, F4                        // p = fma(v', -lr, p)
 
 batch64_store1:

@@ -17,7 +17,7 @@ import (
 // every element alignment within 64 bytes, values that exercise rounding
 // (ts.Value: subnormals, ±0, ±Inf, NaN payloads, midpoints), and guard
 // elements around every slice. paths_test.go adds random lengths and
-// mixes; alias_test.go aliasing; guardpage_linux_test.go page guards.
+// mixes; alias_test.go every aliasing; guardpage_linux_test.go page guards.
 
 func sweepLengths() []int { return ts.Lengths(200, 255, 256, 257, 1000, 1023, 1024, 1025, 4099) }
 

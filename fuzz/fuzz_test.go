@@ -142,15 +142,86 @@ func checkDot[F downhill.Float](t *testing.T, in *input) {
 func checkSumRows[F downhill.Float](t *testing.T, in *input) {
 	scale := value[F](in)
 	dst := newVec[F](in, in.n, in.off(0))
-	src := newVec[F](in, in.rows()*in.n, in.off(1))
-	wdst := dst.Clone()
-	kernels.SumRows(wdst.S(), scale, src.S())
+	src := dst // aliased: one row, dst == src
+	if !in.flag(aliasBit) {
+		src = newVec[F](in, in.rows()*in.n, in.off(1))
+	}
+	wdst, wsrc := clonePair(dst, src)
+	kernels.SumRows(wdst.S(), scale, wsrc.S())
 	for _, k := range paths[F](t) {
-		gdst, gsrc := dst.Clone(), src.Clone()
+		gdst, gsrc := clonePair(dst, src)
 		k.SumRows(gdst.S(), scale, gsrc.S())
 		report(t, k.Path(), "SumRows", in, "dst", gdst.Check(wdst))
-		report(t, k.Path(), "SumRows", in, "src", gsrc.Unchanged(src))
+		if dst != src {
+			report(t, k.Path(), "SumRows", in, "src", gsrc.Unchanged(src))
+		}
 	}
+}
+
+// triple decodes the three slices of a momentum kernel, the same slice
+// where the layout's aliasing says so. Slot 2 is v (nil when velocity
+// says so, then never aliased) for MomentumStep and rows for
+// BatchMomentumStep (m rows unless aliased, then one); slot 1 is g or v.
+func triple[F downhill.Float](in *input, h downhill.Momentum[F], batch bool) [3]*ts.Buffer[F] {
+	pattern := in.aliasing()
+	noV := h.Mu == 0 && in.flag(vNilBit) // v is nil: never aliased
+	vSlot := 2
+	if batch {
+		vSlot = 1
+	}
+	if noV {
+		pattern[vSlot] = 3 // the others keep their buffers
+	}
+	var bufs [4]*ts.Buffer[F]
+	var out [3]*ts.Buffer[F]
+	for i, b := range pattern {
+		if b == 3 {
+			continue // nil v
+		}
+		if bufs[b] == nil {
+			size := in.n
+			if batch && i == 2 && count(pattern, b) == 1 {
+				size = in.rows() * in.n
+			}
+			bufs[b] = newVec[F](in, size, in.off(i))
+		}
+		out[i] = bufs[b]
+	}
+	return out
+}
+
+func count(pattern [3]int, b int) int {
+	c := 0
+	for _, x := range pattern {
+		if x == b {
+			c++
+		}
+	}
+	return c
+}
+
+// cloneAll copies the buffers, keeping the same ones the same.
+func cloneAll[F downhill.Float](bs [3]*ts.Buffer[F]) [3]*ts.Buffer[F] {
+	var out [3]*ts.Buffer[F]
+	for i, b := range bs {
+		out[i] = b.Clone()
+		for j := range i {
+			if bs[j] == b && b != nil {
+				out[i] = out[j]
+			}
+		}
+	}
+	return out
+}
+
+// aliased reports whether slot i shares its slice with another slot.
+func aliased[F downhill.Float](bs [3]*ts.Buffer[F], i int) bool {
+	for j, b := range bs {
+		if j != i && b == bs[i] && b != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // momentum decodes the hyper-parameters; the layout chooses every flag,
@@ -189,10 +260,9 @@ func velocity[F downhill.Float](in *input, h downhill.Momentum[F]) *ts.Buffer[F]
 
 func checkMomentumStep[F downhill.Float](t *testing.T, in *input) {
 	h := momentum[F](in)
-	p := newVec[F](in, in.n, in.off(0))
-	g := newVec[F](in, in.n, in.off(1))
-	v := velocity(in, h)
-	if in.flag(cancelBit) && h.WeightDecay != 0 {
+	s := triple[F](in, h, false)
+	p, g := s[0], s[1]
+	if in.flag(cancelBit) && h.WeightDecay != 0 && p != g {
 		// d = fma(WeightDecay, p[i], g') is then the rounding error of
 		// the product.
 		gs := g.S()
@@ -203,40 +273,44 @@ func checkMomentumStep[F downhill.Float](t *testing.T, in *input) {
 			}
 		}
 	}
-	wp, wv := p.Clone(), v.Clone()
-	kernels.MomentumStep(wp.S(), g.S(), wv.S(), h)
+	w := cloneAll(s)
+	kernels.MomentumStep(w[0].S(), w[1].S(), w[2].S(), h)
 	for _, k := range paths[F](t) {
-		gp, gg, gv := p.Clone(), g.Clone(), v.Clone()
-		k.MomentumStep(gp.S(), gg.S(), gv.S(), h)
-		report(t, k.Path(), "MomentumStep", in, "p", gp.Check(wp))
-		report(t, k.Path(), "MomentumStep", in, "v", gv.Check(wv))
-		report(t, k.Path(), "MomentumStep", in, "g", gg.Unchanged(g))
+		got := cloneAll(s)
+		k.MomentumStep(got[0].S(), got[1].S(), got[2].S(), h)
+		report(t, k.Path(), "MomentumStep", in, "p", got[0].Check(w[0]))
+		report(t, k.Path(), "MomentumStep", in, "v", got[2].Check(w[2]))
+		if !aliased(s, 1) {
+			report(t, k.Path(), "MomentumStep", in, "g", got[1].Unchanged(g))
+		}
 	}
 }
 
 func checkBatchMomentumStep[F downhill.Float](t *testing.T, in *input) {
 	h := momentum[F](in)
 	scale := value[F](in)
-	p := newVec[F](in, in.n, in.off(0))
-	rows := newVec[F](in, in.rows()*in.n, in.off(1))
-	v := velocity(in, h)
-	wp, wv := p.Clone(), v.Clone()
-	kernels.BatchMomentumStep(wp.S(), wv.S(), rows.S(), scale, h)
+	s := triple[F](in, h, true)
+	w := cloneAll(s)
+	kernels.BatchMomentumStep(w[0].S(), w[1].S(), w[2].S(), scale, h)
 
-	// The fused kernel is specified as SumRows then MomentumStep.
-	tp, tv := p.Clone(), v.Clone()
-	g := make([]F, in.n)
-	kernels.SumRows(g, scale, rows.S())
-	kernels.MomentumStep(tp.S(), g, tv.S(), h)
-	if msg := tp.Check(wp) + tv.Check(wv); msg != "" {
-		t.Fatalf("kernels: BatchMomentumStep (%v) differs from SumRows then MomentumStep: %s", in, msg)
+	if !aliased(s, 0) && !aliased(s, 1) {
+		// The fused kernel is specified as SumRows then MomentumStep.
+		tp, tv := s[0].Clone(), s[1].Clone()
+		g := make([]F, in.n)
+		kernels.SumRows(g, scale, s[2].S())
+		kernels.MomentumStep(tp.S(), g, tv.S(), h)
+		if msg := tp.Check(w[0]) + tv.Check(w[1]); msg != "" {
+			t.Fatalf("kernels: BatchMomentumStep (%v) differs from SumRows then MomentumStep: %s", in, msg)
+		}
 	}
 
 	for _, k := range paths[F](t) {
-		gp, grows, gv := p.Clone(), rows.Clone(), v.Clone()
-		k.BatchMomentumStep(gp.S(), gv.S(), grows.S(), scale, h)
-		report(t, k.Path(), "BatchMomentumStep", in, "p", gp.Check(wp))
-		report(t, k.Path(), "BatchMomentumStep", in, "v", gv.Check(wv))
-		report(t, k.Path(), "BatchMomentumStep", in, "rows", grows.Unchanged(rows))
+		got := cloneAll(s)
+		k.BatchMomentumStep(got[0].S(), got[1].S(), got[2].S(), scale, h)
+		report(t, k.Path(), "BatchMomentumStep", in, "p", got[0].Check(w[0]))
+		report(t, k.Path(), "BatchMomentumStep", in, "v", got[1].Check(w[1]))
+		if !aliased(s, 2) {
+			report(t, k.Path(), "BatchMomentumStep", in, "rows", got[2].Unchanged(s[2]))
+		}
 	}
 }

@@ -31,8 +31,9 @@ const maxLen = 600
 // The bits of the layout argument.
 const (
 	offBits    = 4  // each slice starts 0..15 elements after its front guard
-	aliasBit   = 12 // x and y are the same slice (Axpy, Axpby, Dot)
+	aliasBit   = 12 // some slice arguments are the same slice (aliasing below)
 	cancelBit  = 13 // some inputs are built to cancel a product (exercises fma's single rounding)
+	aliasShift = 14 // 2 bits: which slices of a three-slice kernel are the same (aliasings)
 	rowsShift  = 16 // 4 bits: rows m = 0..15 of SumRows and BatchMomentumStep
 	muZeroBit  = 20 // Mu = ±0: v is neither read nor written
 	vNilBit    = 21 // with Mu = 0, v is nil
@@ -102,6 +103,21 @@ func (in *input) flag(bit uint) bool { return in.layout>>bit&1 == 1 }
 func (in *input) off(k int) int { return int(in.layout >> (offBits * k) & (1<<offBits - 1)) }
 
 func (in *input) rows() int { return int(in.layout >> rowsShift & 15) }
+
+// aliasings are the ways of making slices of a three-slice kernel
+// (MomentumStep's p, g, v; BatchMomentumStep's p, v, rows) the same
+// slice: slot i uses buffer pattern[i]. A two-slice kernel (Axpy, Axpby,
+// Dot, SumRows) has one way, both slices the same.
+var aliasings = [4][3]int{{0, 0, 1}, {0, 1, 0}, {0, 1, 1}, {0, 0, 0}}
+
+// aliasing returns the pattern of a three-slice kernel chosen by the
+// layout: {0, 1, 2} (no aliasing) unless the alias bit is set.
+func (in *input) aliasing() [3]int {
+	if !in.flag(aliasBit) {
+		return [3]int{0, 1, 2}
+	}
+	return aliasings[in.layout>>aliasShift&3]
+}
 
 // format describes the bits of F.
 type format struct {
