@@ -34,11 +34,7 @@ func batchMomentumStep32(p Path, param, v, rows []float32, scale float32, h *Mom
 	switch p {
 	case dispatch.AVX2:
 		if len(rows) == 0 { // m = 0: g = 0
-			var zero [zeroGradLen]float32
-			for i := 0; i < len(param); i += zeroGradLen {
-				j := min(i+zeroGradLen, len(param))
-				momentumStep32(p, param[i:j], zero[:j-i], velocityPart(v, i, j, h.Mu != 0), h)
-			}
+			batchMomentumNoRows32(p, param, v, h)
 			return
 		}
 		batchMomentumStep32AVX2(param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, signMask32(h.Maximize), momentumVariant(h))
@@ -51,31 +47,13 @@ func batchMomentumStep64(p Path, param, v, rows []float64, scale float64, h *Mom
 	switch p {
 	case dispatch.AVX2:
 		if len(rows) == 0 { // m = 0: g = 0
-			var zero [zeroGradLen]float64
-			for i := 0; i < len(param); i += zeroGradLen {
-				j := min(i+zeroGradLen, len(param))
-				momentumStep64(p, param[i:j], zero[:j-i], velocityPart(v, i, j, h.Mu != 0), h)
-			}
+			batchMomentumNoRows64(p, param, v, h)
 			return
 		}
 		batchMomentumStep64AVX2(param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, signMask64(h.Maximize), uint64(momentumVariant(h)))
 	default:
 		kernels.BatchMomentumStep(param, v, rows, scale, *h)
 	}
-}
-
-// zeroGradLen is the length of the zero gradient, on the stack, that
-// BatchMomentumStep with no rows (m = 0, g = 0) steps along, a chunk at a
-// time.
-const zeroGradLen = 256
-
-// velocityPart is v[i:j] when v is used (Mu != 0); otherwise v may be
-// nil or short, and the kernel does not touch it.
-func velocityPart[F Float](v []F, i, j int, used bool) []F {
-	if !used {
-		return nil
-	}
-	return v[i:j]
 }
 
 // momentumVariant numbers the loop variant of the momentum kernels:

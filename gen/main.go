@@ -1,13 +1,16 @@
-// Command gen fills in the WORD encodings of kernels_arm64.s.
+// Command gen writes the arm64 assembly of the neon path: one file per
+// kernel family (axpy_arm64.s, dot_arm64.s, sumrows_arm64.s,
+// momentum_arm64.s in the module root), each from a text/template in
+// gen/arm64/ instantiated for float32 and float64 (arm64.go).
 //
-// The Go arm64 assembler has no vector FADD, FMUL, FNEG or FADDP, so
-// kernels_arm64.s writes each of them as a WORD followed by its GNU
-// mnemonic, in the convention of github.com/minio/asm2plan9s:
+// The Go arm64 assembler has no vector FADD, FMUL, FNEG or FADDP, so the
+// templates write each of them as a WORD followed by its GNU mnemonic, in
+// the convention of github.com/minio/asm2plan9s:
 //
 //	WORD $0x4e22d420 // fadd v0.4s, v1.4s, v2.4s
 //
 // gen runs asm2plan9s (the version pinned as a tool in go.mod), which
-// assembles each such mnemonic with GNU as for aarch64 and rewrites the
+// assembles each such mnemonic with GNU as for aarch64 and fills in the
 // hex. asm2plan9s only calls GNU as when it is itself built for arm64, so
 // on any other host gen builds it with GOARCH=arm64 and runs it under
 // qemu-aarch64-static; GNU as for aarch64 (Debian binutils-aarch64-linux-gnu,
@@ -16,13 +19,11 @@
 //
 // Usage, from anywhere in the module:
 //
-//	go run ./gen          # rewrite kernels_arm64.s in place
-//	go run ./gen -check   # exit 1 if kernels_arm64.s is not what gen makes
+//	go run ./gen          # regenerate the *_arm64.s files
+//	go run ./gen -check   # exit 1 if any of them is not what gen makes
 //	go generate ./gen     # same as go run ./gen
 //
-// The output is a fixed point: running gen on its own output changes
-// nothing, so CI checks freshness with "go run ./gen -check" (or
-// "go run ./gen && git diff --exit-code kernels_arm64.s").
+// CI checks freshness with "go run ./gen -check".
 package main
 
 //go:generate go run .
@@ -37,45 +38,66 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sort"
 	"strings"
 )
 
 func main() {
-	check := flag.Bool("check", false, "do not write; exit 1 if the file is stale")
-	file := flag.String("file", "kernels_arm64.s", "assembly file, relative to the module root")
+	check := flag.Bool("check", false, "do not write; exit 1 if a generated file is stale")
 	flag.Parse()
-	if err := run(*file, *check); err != nil {
+	if err := run(*check); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(file string, check bool) error {
+func run(check bool) error {
 	root, err := moduleRoot()
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(root, file)
-	src, err := os.ReadFile(path)
+	files, err := generateARM64()
 	if err != nil {
 		return err
 	}
-	if err := validate(src); err != nil {
-		return fmt.Errorf("%s: %v", file, err)
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
 	}
-	out, err := assemble(root, src)
+	sort.Strings(names)
+	asm, err := newAssembler(root)
 	if err != nil {
 		return err
 	}
-	if bytes.Equal(out, src) {
-		fmt.Printf("gen: %s is up to date\n", file)
-		return nil
+	defer asm.close()
+	var stale []string
+	for _, name := range names {
+		if err := validate(files[name]); err != nil {
+			return fmt.Errorf("%s: %v", name, err)
+		}
+		out, err := asm.assemble(name, files[name])
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(root, name)
+		old, err := os.ReadFile(path)
+		if err == nil && bytes.Equal(out, old) {
+			fmt.Printf("gen: %s is up to date\n", name)
+			continue
+		}
+		if check {
+			stale = append(stale, name)
+			continue
+		}
+		fmt.Printf("gen: wrote %s\n", name)
+		if err := os.WriteFile(path, out, 0o644); err != nil {
+			return err
+		}
 	}
-	if check {
-		return fmt.Errorf("%s is stale: run go run ./gen and commit the result", file)
+	if len(stale) > 0 {
+		return fmt.Errorf("%s stale: run go run ./gen and commit the result", strings.Join(stale, ", "))
 	}
-	fmt.Printf("gen: rewrote %s\n", file)
-	return os.WriteFile(path, out, 0o644)
+	return nil
 }
 
 // moduleRoot is the nearest directory at or above the working directory
@@ -122,55 +144,64 @@ func validate(src []byte) error {
 	return nil
 }
 
-// assemble runs asm2plan9s on a copy of src in a temporary directory and
-// returns the rewritten text.
-func assemble(root string, src []byte) ([]byte, error) {
+// assembler runs asm2plan9s, built once for arm64, in a temporary
+// directory.
+type assembler struct {
+	tmp, tool, bin string
+}
+
+func newAssembler(root string) (*assembler, error) {
 	tmp, err := os.MkdirTemp("", "downhill-gen-")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
-
+	a := &assembler{tmp: tmp, tool: filepath.Join(tmp, "asm2plan9s"), bin: filepath.Join(tmp, "bin")}
 	// asm2plan9s, built for arm64 so that it drives GNU as.
-	tool := filepath.Join(tmp, "asm2plan9s")
-	build := exec.Command("go", "build", "-o", tool, "github.com/minio/asm2plan9s")
+	build := exec.Command("go", "build", "-o", a.tool, "github.com/minio/asm2plan9s")
 	build.Dir = root
 	build.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
+		a.close()
 		return nil, fmt.Errorf("building asm2plan9s for arm64: %v\n%s", err, out)
 	}
-
 	// A PATH holding only "as", which is GNU as for aarch64.
 	gas, err := findGAS()
+	if err == nil {
+		err = os.Mkdir(a.bin, 0o755)
+	}
+	if err == nil {
+		err = os.Symlink(gas, filepath.Join(a.bin, "as"))
+	}
 	if err != nil {
+		a.close()
 		return nil, err
 	}
-	bin := filepath.Join(tmp, "bin")
-	if err := os.Mkdir(bin, 0o755); err != nil {
-		return nil, err
-	}
-	if err := os.Symlink(gas, filepath.Join(bin, "as")); err != nil {
-		return nil, err
-	}
+	return a, nil
+}
 
-	work := filepath.Join(tmp, "kernels_arm64.s")
+func (a *assembler) close() { os.RemoveAll(a.tmp) }
+
+// assemble runs asm2plan9s on a copy of src and returns the text with
+// every WORD encoded.
+func (a *assembler) assemble(name string, src []byte) ([]byte, error) {
+	work := filepath.Join(a.tmp, name)
 	if err := os.WriteFile(work, src, 0o644); err != nil {
 		return nil, err
 	}
 	var cmd *exec.Cmd
 	if runtime.GOARCH == "arm64" && runtime.GOOS == "linux" {
-		cmd = exec.Command(tool, work)
+		cmd = exec.Command(a.tool, work)
 	} else {
 		qemu, err := exec.LookPath("qemu-aarch64-static")
 		if err != nil {
 			return nil, fmt.Errorf("on %s/%s gen runs asm2plan9s under qemu-aarch64-static (Debian qemu-user-static): %v", runtime.GOOS, runtime.GOARCH, err)
 		}
-		cmd = exec.Command(qemu, tool, work)
+		cmd = exec.Command(qemu, a.tool, work)
 	}
-	cmd.Dir = tmp
-	cmd.Env = []string{"PATH=" + bin, "TMPDIR=" + tmp, "HOME=" + tmp}
+	cmd.Dir = a.tmp
+	cmd.Env = []string{"PATH=" + a.bin, "TMPDIR=" + a.tmp, "HOME=" + a.tmp}
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("asm2plan9s: %v\n%s", err, out)
+		return nil, fmt.Errorf("asm2plan9s %s: %v\n%s", name, err, out)
 	}
 	return os.ReadFile(work)
 }
