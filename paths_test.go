@@ -42,54 +42,25 @@ func trials() int {
 	return 600
 }
 
-func TestPathsAxpy(t *testing.T) { bothTypes(t, testAxpy[float32], testAxpy[float64]) }
-
-func testAxpy[F downhill.Float](t *testing.T, k downhill.Kernels[F]) {
-	r := rand.New(rand.NewPCG(1, uint64(k.Path())))
-	for trial := range trials() {
-		n, sp := randLen(r), r.Float64()*0.3
-		alpha := ts.Value[F](r, sp)
-		x, y := randBuffer[F](r, n, sp), randBuffer[F](r, n, sp)
-		wy := y.Clone()
-		kernels.Axpy(alpha, x.S(), wy.S())
-		gx := x.Clone()
-		k.Axpy(alpha, gx.S(), y.S())
-		what := fmt.Sprintf("Axpy trial %d n=%d alpha=%v", trial, n, alpha)
-		fail(t, what+" y", y.Check(wy))
-		fail(t, what+" x", gx.Unchanged(x))
-	}
+func TestPathsAxpy(t *testing.T) { bothTypes(t, randomXY[float32](opAxpy), randomXY[float64](opAxpy)) }
+func TestPathsAxpby(t *testing.T) {
+	bothTypes(t, randomXY[float32](opAxpby), randomXY[float64](opAxpby))
+}
+func TestPathsScale(t *testing.T) {
+	bothTypes(t, randomXY[float32](opScale), randomXY[float64](opScale))
 }
 
-func TestPathsAxpby(t *testing.T) { bothTypes(t, testAxpby[float32], testAxpby[float64]) }
-
-func testAxpby[F downhill.Float](t *testing.T, k downhill.Kernels[F]) {
-	r := rand.New(rand.NewPCG(2, uint64(k.Path())))
-	for trial := range trials() {
-		n, sp := randLen(r), r.Float64()*0.3
-		alpha, beta := ts.Value[F](r, sp), ts.Value[F](r, sp)
-		x, y := randBuffer[F](r, n, sp), randBuffer[F](r, n, sp)
-		wy := y.Clone()
-		kernels.Axpby(alpha, x.S(), beta, wy.S())
-		gx := x.Clone()
-		k.Axpby(alpha, gx.S(), beta, y.S())
-		what := fmt.Sprintf("Axpby trial %d n=%d alpha=%v beta=%v", trial, n, alpha, beta)
-		fail(t, what+" y", y.Check(wy))
-		fail(t, what+" x", gx.Unchanged(x))
-	}
-}
-
-func TestPathsScale(t *testing.T) { bothTypes(t, testScale[float32], testScale[float64]) }
-
-func testScale[F downhill.Float](t *testing.T, k downhill.Kernels[F]) {
-	r := rand.New(rand.NewPCG(3, uint64(k.Path())))
-	for trial := range trials() {
-		n, sp := randLen(r), r.Float64()*0.3
-		alpha := ts.Value[F](r, sp)
-		x := randBuffer[F](r, n, sp)
-		wx := x.Clone()
-		kernels.Scale(alpha, wx.S())
-		k.Scale(alpha, x.S())
-		fail(t, fmt.Sprintf("Scale trial %d n=%d alpha=%v", trial, n, alpha), x.Check(wx))
+// randomXY runs an element-wise kernel on random lengths, alignments and
+// special-value rates.
+func randomXY[F downhill.Float](op xyOp) func(*testing.T, downhill.Kernels[F]) {
+	return func(t *testing.T, k downhill.Kernels[F]) {
+		r := rand.New(rand.NewPCG(1+uint64(op), uint64(k.Path())))
+		for trial := range trials() {
+			n, sp := randLen(r), r.Float64()*0.3
+			a, b := ts.Value[F](r, sp), ts.Value[F](r, sp)
+			x, y := randBuffer[F](r, n, sp), randBuffer[F](r, n, sp)
+			checkXY(t, k, op, fmt.Sprintf("trial %d n=%d", trial, n), a, b, x, y)
+		}
 	}
 }
 

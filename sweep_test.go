@@ -41,58 +41,22 @@ func offsets[F downhill.Float](n int) []int {
 
 const sweepSpecial = 0.1 // fraction of special values in the sweeps
 
-func TestSweepAxpy(t *testing.T) { bothTypes(t, sweepAxpy[float32], sweepAxpy[float64]) }
+func TestSweepAxpy(t *testing.T)  { bothTypes(t, sweepXY[float32](opAxpy), sweepXY[float64](opAxpy)) }
+func TestSweepAxpby(t *testing.T) { bothTypes(t, sweepXY[float32](opAxpby), sweepXY[float64](opAxpby)) }
+func TestSweepScale(t *testing.T) { bothTypes(t, sweepXY[float32](opScale), sweepXY[float64](opScale)) }
 
-func sweepAxpy[F downhill.Float](t *testing.T, k downhill.Kernels[F]) {
-	r := rand.New(rand.NewPCG(1, 2))
-	for _, n := range sweepLengths() {
-		for _, ox := range offsets[F](n) {
-			oy := (ox*3 + n) % alignments[F]()
-			x, y := ts.NewBuffer[F](r, n, ox, sweepSpecial), ts.NewBuffer[F](r, n, oy, sweepSpecial)
-			alpha := ts.Value[F](r, sweepSpecial)
-			wy := y.Clone()
-			kernels.Axpy(alpha, x.S(), wy.S())
-			gx := x.Clone()
-			k.Axpy(alpha, gx.S(), y.S())
-			what := fmt.Sprintf("Axpy n=%d offsets %d,%d alpha=%v", n, ox, oy, alpha)
-			fail(t, what+" y", y.Check(wy))
-			fail(t, what+" x", gx.Unchanged(x))
-		}
-	}
-}
-
-func TestSweepAxpby(t *testing.T) { bothTypes(t, sweepAxpby[float32], sweepAxpby[float64]) }
-
-func sweepAxpby[F downhill.Float](t *testing.T, k downhill.Kernels[F]) {
-	r := rand.New(rand.NewPCG(3, 4))
-	for _, n := range sweepLengths() {
-		for _, ox := range offsets[F](n) {
-			oy := (ox*5 + n) % alignments[F]()
-			x, y := ts.NewBuffer[F](r, n, ox, sweepSpecial), ts.NewBuffer[F](r, n, oy, sweepSpecial)
-			alpha, beta := ts.Value[F](r, sweepSpecial), ts.Value[F](r, sweepSpecial)
-			wy := y.Clone()
-			kernels.Axpby(alpha, x.S(), beta, wy.S())
-			gx := x.Clone()
-			k.Axpby(alpha, gx.S(), beta, y.S())
-			what := fmt.Sprintf("Axpby n=%d offsets %d,%d alpha=%v beta=%v", n, ox, oy, alpha, beta)
-			fail(t, what+" y", y.Check(wy))
-			fail(t, what+" x", gx.Unchanged(x))
-		}
-	}
-}
-
-func TestSweepScale(t *testing.T) { bothTypes(t, sweepScale[float32], sweepScale[float64]) }
-
-func sweepScale[F downhill.Float](t *testing.T, k downhill.Kernels[F]) {
-	r := rand.New(rand.NewPCG(5, 6))
-	for _, n := range sweepLengths() {
-		for _, ox := range offsets[F](n) {
-			x := ts.NewBuffer[F](r, n, ox, sweepSpecial)
-			alpha := ts.Value[F](r, sweepSpecial)
-			wx := x.Clone()
-			kernels.Scale(alpha, wx.S())
-			k.Scale(alpha, x.S())
-			fail(t, fmt.Sprintf("Scale n=%d offset %d alpha=%v", n, ox, alpha), x.Check(wx))
+// sweepXY sweeps an element-wise kernel over every length and alignment
+// of x and y.
+func sweepXY[F downhill.Float](op xyOp) func(*testing.T, downhill.Kernels[F]) {
+	return func(t *testing.T, k downhill.Kernels[F]) {
+		r := rand.New(rand.NewPCG(1, uint64(op)))
+		for _, n := range sweepLengths() {
+			for _, ox := range offsets[F](n) {
+				oy := (ox*(3+2*int(op)) + n) % alignments[F]()
+				x, y := ts.NewBuffer[F](r, n, ox, sweepSpecial), ts.NewBuffer[F](r, n, oy, sweepSpecial)
+				a, b := ts.Value[F](r, sweepSpecial), ts.Value[F](r, sweepSpecial)
+				checkXY(t, k, op, fmt.Sprintf("n=%d offsets %d,%d", n, ox, oy), a, b, x, y)
+			}
 		}
 	}
 }
