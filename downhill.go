@@ -12,11 +12,14 @@
 // any available path explicitly.
 //
 // Rules shared by every kernel: slices of mismatched length panic with a
-// message naming the kernel and the lengths; empty slices are a no-op; x
-// and y may be the same slice, but partially overlapping slices give
-// unspecified results; any length and alignment works and nothing outside
-// the slices is read or written; no call allocates; every kernel is safe
-// for concurrent use on distinct outputs.
+// message naming the kernel and the lengths; empty slices are a no-op; any
+// two slice arguments of one call may be the same slice (same first
+// element and length), with the result of package kernels on every path
+// (its package documentation gives the order of reads and writes), but
+// partially overlapping slices give unspecified results; any length and
+// alignment works and nothing outside the slices is read or written; no
+// call allocates; every kernel is safe for concurrent use on distinct
+// outputs.
 package downhill
 
 import (

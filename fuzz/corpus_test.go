@@ -33,7 +33,7 @@ func seedLengths() []int {
 
 // seed returns the corpus file of target number ti at length n. The
 // layout varies with n so that the corpus also covers every offset mod
-// 16, aliasing, cancellation, 0..15 rows and all 128 combinations of the
+// 16, every aliasing, cancellation, 0..15 rows and all 128 combinations of the
 // momentum flags; data[0] alternates between ordinary values only and
 // some or many special values.
 func seed(ti, n int) []byte {
@@ -43,7 +43,7 @@ func seed(ti, n int) []byte {
 		uint32((n*5+ti)%16)<<rowsShift |
 		uint32(n%128)<<muZeroBit
 	if n%5 == 2 {
-		layout |= 1 << aliasBit
+		layout |= 1<<aliasBit | uint32(n/10%4)<<aliasShift
 	}
 	if n%3 == 0 {
 		layout |= 1 << cancelBit

@@ -19,10 +19,10 @@ import (
 	"fmt"
 	"hash/fnv"
 	"testing"
-	"unsafe"
 
 	"github.com/downhill-go/downhill"
 	"github.com/downhill-go/downhill/dispatch"
+	ts "github.com/downhill-go/downhill/internal/testsupport"
 )
 
 // maxLen is the longest vector a fuzz case builds.
@@ -31,8 +31,9 @@ const maxLen = 600
 // The bits of the layout argument.
 const (
 	offBits    = 4  // each slice starts 0..15 elements after its front guard
-	aliasBit   = 12 // x and y are the same slice (Axpy, Axpby, Dot)
+	aliasBit   = 12 // some slice arguments are the same slice (aliasing below)
 	cancelBit  = 13 // some inputs are built to cancel a product (exercises fma's single rounding)
+	aliasShift = 14 // 2 bits: which slices of a three-slice kernel are the same (aliasings)
 	rowsShift  = 16 // 4 bits: rows m = 0..15 of SumRows and BatchMomentumStep
 	muZeroBit  = 20 // Mu = ±0: v is neither read nor written
 	vNilBit    = 21 // with Mu = 0, v is nil
@@ -42,10 +43,6 @@ const (
 	noDecayBit = 25 // WeightDecay = 0
 	noDampBit  = 26 // Dampening = 0
 )
-
-// guardLen elements with guard bits lie before and after every slice (the
-// slice's offset adds more in front); a path must leave them unchanged.
-const guardLen = 8
 
 // input is one decoded fuzz case.
 type input struct {
@@ -107,6 +104,21 @@ func (in *input) off(k int) int { return int(in.layout >> (offBits * k) & (1<<of
 
 func (in *input) rows() int { return int(in.layout >> rowsShift & 15) }
 
+// aliasings are the ways of making slices of a three-slice kernel
+// (MomentumStep's p, g, v; BatchMomentumStep's p, v, rows) the same
+// slice: slot i uses buffer pattern[i]. A two-slice kernel (Axpy, Axpby,
+// Dot, SumRows) has one way, both slices the same.
+var aliasings = [4][3]int{{0, 0, 1}, {0, 1, 0}, {0, 1, 1}, {0, 0, 0}}
+
+// aliasing returns the pattern of a three-slice kernel chosen by the
+// layout: {0, 1, 2} (no aliasing) unless the alias bit is set.
+func (in *input) aliasing() [3]int {
+	if !in.flag(aliasBit) {
+		return [3]int{0, 1, 2}
+	}
+	return aliasings[in.layout>>aliasShift&3]
+}
+
 // format describes the bits of F.
 type format struct {
 	mant    uint   // significand bits stored
@@ -116,31 +128,10 @@ type format struct {
 }
 
 func formatOf[F downhill.Float]() format {
-	if is32[F]() {
+	if ts.Is32[F]() {
 		return format{23, 127, 0xff, 31}
 	}
 	return format{52, 1023, 0x7ff, 63}
-}
-
-func is32[F downhill.Float]() bool {
-	var z F
-	return unsafe.Sizeof(z) == 4
-}
-
-// bitsOf and fromBits reinterpret F, keeping NaN payloads.
-func bitsOf[F downhill.Float](v F) uint64 {
-	if is32[F]() {
-		return uint64(*(*uint32)(unsafe.Pointer(&v)))
-	}
-	return *(*uint64)(unsafe.Pointer(&v))
-}
-
-func fromBits[F downhill.Float](u uint64) F {
-	if is32[F]() {
-		u32 := uint32(u)
-		return *(*F)(unsafe.Pointer(&u32))
-	}
-	return *(*F)(unsafe.Pointer(&u))
 }
 
 // make builds the value with the given sign (0 or 1), biased exponent
@@ -160,7 +151,7 @@ func value[F downhill.Float](in *input) F {
 	sign := w >> 63
 	mant := w >> 8 // the low byte chose the exponent
 	if c >= in.rate {
-		return fromBits[F](f.make(sign, f.bias+uint64(w&15)-8, mant))
+		return ts.FromBits[F](f.make(sign, f.bias+uint64(w&15)-8, mant))
 	}
 	var u uint64
 	switch c % 12 {
@@ -189,95 +180,18 @@ func value[F downhill.Float](in *input) F {
 	case 11: // any exponent at all, finite
 		u = f.make(sign, w&f.expMask%f.expMask, mant)
 	}
-	return fromBits[F](u)
+	return ts.FromBits[F](u)
 }
 
-// vec is a slice of n elements inside a larger allocation whose other
-// elements are guards.
-type vec[F downhill.Float] struct {
-	all    []F
-	lo, hi int
-}
-
-// guard is a negative quiet NaN with a recognisable payload: a stray
-// write of any computed value changes its bits, and a stray read poisons
-// the result.
-func guard[F downhill.Float]() F {
-	if is32[F]() {
-		return fromBits[F](0xffd2d2d2)
-	}
-	return fromBits[F](0xfffa5a5a5a5a5a5a)
-}
-
-// newVec decodes n values into a guarded slice at offset off.
-func newVec[F downhill.Float](in *input, n, off int) *vec[F] {
-	v := &vec[F]{all: make([]F, guardLen+off+n+guardLen), lo: guardLen + off, hi: guardLen + off + n}
-	for i := range v.all {
-		v.all[i] = guard[F]()
-	}
-	for i := range v.s() {
-		v.all[v.lo+i] = value[F](in)
+// newVec decodes n values into a guarded slice off elements past a
+// 64-byte boundary (testsupport.Buffer: guards before and after it).
+func newVec[F downhill.Float](in *input, n, off int) *ts.Buffer[F] {
+	v := ts.NewGuarded[F](n, off)
+	s := v.S()
+	for i := range s {
+		s[i] = value[F](in)
 	}
 	return v
-}
-
-// s is the slice itself, its capacity cut at its end.
-func (v *vec[F]) s() []F {
-	if v == nil {
-		return nil
-	}
-	return v.all[v.lo:v.hi:v.hi]
-}
-
-func (v *vec[F]) clone() *vec[F] {
-	if v == nil {
-		return nil
-	}
-	return &vec[F]{all: append([]F(nil), v.all...), lo: v.lo, hi: v.hi}
-}
-
-// sameValue reports whether a and b are the same result: equal bits, or
-// both NaN.
-func sameValue[F downhill.Float](a, b F) bool {
-	return bitsOf(a) == bitsOf(b) || (a != a && b != b)
-}
-
-// compare checks got, computed by a path, against want, computed by
-// kernels: the slice bit for bit (any NaN equals any NaN) and every
-// guard unchanged. It returns "" when they agree.
-func compare[F downhill.Float](got, want *vec[F]) string {
-	if got == nil || want == nil {
-		if got != want {
-			return "one slice is nil and the other not"
-		}
-		return ""
-	}
-	g := bitsOf(guard[F]())
-	for i, x := range got.all {
-		if i >= got.lo && i < got.hi {
-			if y := want.all[i]; !sameValue(x, y) {
-				return fmt.Sprintf("element %d of %d is %v (%#x), kernels gives %v (%#x)",
-					i-got.lo, got.hi-got.lo, x, bitsOf(x), y, bitsOf(y))
-			}
-		} else if bitsOf(x) != g {
-			return fmt.Sprintf("guard element %d (slice at [%d:%d]) overwritten with %v (%#x)", i, got.lo, got.hi, x, bitsOf(x))
-		}
-	}
-	return ""
-}
-
-// unchanged checks that an input is exactly as it was, NaN payloads
-// included.
-func unchanged[F downhill.Float](got, orig *vec[F]) string {
-	if got == nil {
-		return ""
-	}
-	for i, x := range got.all {
-		if bitsOf(x) != bitsOf(orig.all[i]) {
-			return fmt.Sprintf("input element %d (slice at [%d:%d]) changed from %#x to %#x", i, got.lo, got.hi, bitsOf(orig.all[i]), bitsOf(x))
-		}
-	}
-	return ""
 }
 
 // paths returns the kernels of every path this CPU can run.

@@ -1,25 +1,25 @@
-// Command gen regenerates every generated file of downhill from one
-// source, the kernel table (gen/internal/table):
+// Command gen regenerates every generated file of downhill:
 //
-//   - the path switches and //go:noescape declarations of every GOARCH
-//     (kernels_amd64.go, kernels_arm64.go, kernels_other.go), dispatch's
-//     compiled-path lists (dispatch/compiled_*.go) and path features
-//     (dispatch/features_gen.go), and the feature table of the amd64
-//     instruction-set test (kernels_amd64_isa_features_test.go);
+//   - from the kernel table (gen/internal/table): the path switches and
+//     //go:noescape declarations of every GOARCH (kernels_amd64.go,
+//     kernels_arm64.go, kernels_other.go), dispatch's compiled-path lists
+//     (dispatch/compiled_*.go) and path features (dispatch/features_gen.go),
+//     and the feature table of the amd64 instruction-set test
+//     (kernels_amd64_isa_features_test.go);
 //   - the amd64 assembly (<family>_amd64.s), by running the avo
 //     generators of gen/_asm, a module of its own, into a temporary
 //     directory;
-//   - the WORD encodings of the arm64 assembly (every *_arm64.s holding
-//     WORD lines).
+//   - the arm64 assembly (<family>_arm64.s), one text/template per kernel
+//     family in gen/arm64/ instantiated for float32 and float64 (arm64.go).
 //
-// The Go arm64 assembler has no vector FADD, FMUL, FNEG or FADDP, so
-// the arm64 assembly writes each of them as a WORD followed by its GNU
-// mnemonic, in the convention of github.com/minio/asm2plan9s:
+// The Go arm64 assembler has no vector FADD, FMUL, FNEG or FADDP, so the
+// templates write each of them as a WORD followed by its GNU mnemonic, in
+// the convention of github.com/minio/asm2plan9s:
 //
 //	WORD $0x4e22d420 // fadd v0.4s, v1.4s, v2.4s
 //
 // gen runs asm2plan9s (the version pinned as a tool in go.mod), which
-// assembles each such mnemonic with GNU as for aarch64 and rewrites the
+// assembles each such mnemonic with GNU as for aarch64 and fills in the
 // hex. asm2plan9s only calls GNU as when it is itself built for arm64, so
 // on any other host gen builds it with GOARCH=arm64 and runs it under
 // qemu-aarch64-static; GNU as for aarch64 (Debian binutils-aarch64-linux-gnu,
@@ -62,9 +62,9 @@ func main() {
 }
 
 // generateAll regenerates, in order: the Go files of the kernel table
-// (gofiles.go), the amd64 assembly (avo, gen/_asm) and the WORD encodings
-// of the arm64 assembly. With check it writes nothing and fails if any
-// file differs from what it would write.
+// (gofiles.go), the amd64 assembly (avo, gen/_asm) and the arm64
+// assembly (templates, then asm2plan9s for the WORDs). With check it
+// writes nothing and fails if any file differs from what it would write.
 func generateAll(check bool) error {
 	root, err := moduleRoot()
 	if err != nil {
@@ -105,23 +105,25 @@ func generateAll(check bool) error {
 		return err
 	}
 
-	arm, err := filepath.Glob(filepath.Join(root, "*_arm64.s"))
+	arm, err := generateARM64()
 	if err != nil {
 		return err
 	}
-	for _, path := range arm {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if !bytes.Contains(src, []byte("WORD $0x")) {
-			continue
-		}
-		name := filepath.Base(path)
-		if err := validate(src); err != nil {
+	asm2, err := newAssembler(root)
+	if err != nil {
+		return err
+	}
+	defer asm2.close()
+	names := make([]string, 0, len(arm))
+	for n := range arm {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if err := validate(arm[name]); err != nil {
 			return fmt.Errorf("%s: %v", name, err)
 		}
-		out, err := assemble(root, src)
+		out, err := asm2.assemble(name, arm[name])
 		if err != nil {
 			return err
 		}
@@ -154,6 +156,7 @@ func syncAll(files map[string][]byte, sync func(string, []byte) error) error {
 	return nil
 }
 
+// avoFiles runs the avo generators (gen/_asm, a module of its own) into a
 // avoFiles runs the avo generators (gen/_asm, a module of its own) into a
 // temporary directory and returns the .s files they write.
 func avoFiles(root string) (map[string][]byte, error) {
@@ -229,55 +232,64 @@ func validate(src []byte) error {
 	return nil
 }
 
-// assemble runs asm2plan9s on a copy of src in a temporary directory and
-// returns the rewritten text.
-func assemble(root string, src []byte) ([]byte, error) {
+// assembler runs asm2plan9s, built once for arm64, in a temporary
+// directory.
+type assembler struct {
+	tmp, tool, bin string
+}
+
+func newAssembler(root string) (*assembler, error) {
 	tmp, err := os.MkdirTemp("", "downhill-gen-")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
-
+	a := &assembler{tmp: tmp, tool: filepath.Join(tmp, "asm2plan9s"), bin: filepath.Join(tmp, "bin")}
 	// asm2plan9s, built for arm64 so that it drives GNU as.
-	tool := filepath.Join(tmp, "asm2plan9s")
-	build := exec.Command("go", "build", "-o", tool, "github.com/minio/asm2plan9s")
+	build := exec.Command("go", "build", "-o", a.tool, "github.com/minio/asm2plan9s")
 	build.Dir = root
 	build.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
+		a.close()
 		return nil, fmt.Errorf("building asm2plan9s for arm64: %v\n%s", err, out)
 	}
-
 	// A PATH holding only "as", which is GNU as for aarch64.
 	gas, err := findGAS()
+	if err == nil {
+		err = os.Mkdir(a.bin, 0o755)
+	}
+	if err == nil {
+		err = os.Symlink(gas, filepath.Join(a.bin, "as"))
+	}
 	if err != nil {
+		a.close()
 		return nil, err
 	}
-	bin := filepath.Join(tmp, "bin")
-	if err := os.Mkdir(bin, 0o755); err != nil {
-		return nil, err
-	}
-	if err := os.Symlink(gas, filepath.Join(bin, "as")); err != nil {
-		return nil, err
-	}
+	return a, nil
+}
 
-	work := filepath.Join(tmp, "kernels_arm64.s")
+func (a *assembler) close() { os.RemoveAll(a.tmp) }
+
+// assemble runs asm2plan9s on a copy of src and returns the text with
+// every WORD encoded.
+func (a *assembler) assemble(name string, src []byte) ([]byte, error) {
+	work := filepath.Join(a.tmp, name)
 	if err := os.WriteFile(work, src, 0o644); err != nil {
 		return nil, err
 	}
 	var cmd *exec.Cmd
 	if runtime.GOARCH == "arm64" && runtime.GOOS == "linux" {
-		cmd = exec.Command(tool, work)
+		cmd = exec.Command(a.tool, work)
 	} else {
 		qemu, err := exec.LookPath("qemu-aarch64-static")
 		if err != nil {
 			return nil, fmt.Errorf("on %s/%s gen runs asm2plan9s under qemu-aarch64-static (Debian qemu-user-static): %v", runtime.GOOS, runtime.GOARCH, err)
 		}
-		cmd = exec.Command(qemu, tool, work)
+		cmd = exec.Command(qemu, a.tool, work)
 	}
-	cmd.Dir = tmp
-	cmd.Env = []string{"PATH=" + bin, "TMPDIR=" + tmp, "HOME=" + tmp}
+	cmd.Dir = a.tmp
+	cmd.Env = []string{"PATH=" + a.bin, "TMPDIR=" + a.tmp, "HOME=" + a.tmp}
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("asm2plan9s: %v\n%s", err, out)
+		return nil, fmt.Errorf("asm2plan9s %s: %v\n%s", name, err, out)
 	}
 	return os.ReadFile(work)
 }

@@ -49,25 +49,78 @@ func checkWords(src string) (int, []string) {
 	return n, bad
 }
 
-// TestWords checks that every WORD in kernels_arm64.s is the instruction
-// its comment names (golang.org/x/arch decodes it independently of GNU
-// as), so a stale or hand-edited encoding cannot run unnoticed.
+// generatedFiles returns the text of every generated arm64 file, by name.
+func generatedFiles(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, fam := range arm64Families {
+		name := fam + "_arm64.s"
+		src, err := os.ReadFile(filepath.Join("..", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[name] = string(src)
+	}
+	return out
+}
+
+// TestWords checks that every WORD in the generated arm64 files is the
+// instruction its comment names (golang.org/x/arch decodes it
+// independently of GNU as), so a stale or hand-edited encoding cannot run
+// unnoticed.
 func TestWords(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("..", "kernels_arm64.s"))
+	total := 0
+	for name, src := range generatedFiles(t) {
+		n, bad := checkWords(src)
+		for _, b := range bad {
+			t.Errorf("%s: %s", name, b)
+		}
+		if n == 0 {
+			t.Errorf("no WORDs found in %s; expected the vector FADD/FMUL/FNEG/FADDP of its kernels", name)
+		}
+		if err := validate([]byte(src)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		total += n
+	}
+	t.Logf("%d WORDs decode to their comments", total)
+}
+
+// hexWord matches the encoding of a WORD line.
+var hexWord = regexp.MustCompile(`WORD \$0x[0-9a-f]{8}`)
+
+// TestGenerated checks, without GNU as, that every generated file is what
+// its template gives today, up to the WORD encodings (which TestWords
+// checks against their mnemonics): so an edited template with a stale
+// output, or a hand-edited output, fails here too.
+func TestGenerated(t *testing.T) {
+	files, err := generateARM64()
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, bad := checkWords(string(src))
-	for _, b := range bad {
-		t.Error(b)
+	committed := generatedFiles(t)
+	for name, want := range files {
+		got, ok := committed[name]
+		if !ok {
+			t.Errorf("%s is not in arm64Families", name)
+			continue
+		}
+		w := strings.Split(hexWord.ReplaceAllString(string(want), "WORD $0x"), "\n")
+		g := strings.Split(hexWord.ReplaceAllString(got, "WORD $0x"), "\n")
+		for i := range max(len(w), len(g)) {
+			var wl, gl string
+			if i < len(w) {
+				wl = w[i]
+			}
+			if i < len(g) {
+				gl = g[i]
+			}
+			if wl != gl {
+				t.Errorf("%s line %d is %q, the template gives %q: run go run ./gen", name, i+1, gl, wl)
+				break
+			}
+		}
 	}
-	if n < 20 {
-		t.Errorf("only %d WORDs found in kernels_arm64.s; expected the vector FADD/FMUL/FNEG/FADDP of every kernel", n)
-	}
-	if err := validate(src); err != nil {
-		t.Error(err)
-	}
-	t.Logf("%d WORDs decode to their comments", n)
 }
 
 // TestCheckWordsFails shows that checkWords catches a wrong encoding, a
@@ -107,46 +160,51 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-// TestHeaders checks that every TEXT symbol of kernels_arm64.s has the
-// header the style asks for: a "// func name(" line with its Go signature
-// and a "// Requires: ASIMD" line in the comment block right above it,
-// and that every vector instruction written as a WORD is plain ASIMD (no
-// extension beyond the ARMv8.0 baseline that the neon path checks).
+// TestHeaders checks that every generated file says so on its first line
+// and that every TEXT symbol has the header the style asks for: a
+// "// func name(" line with its Go signature, a "// Requires: ASIMD" line
+// and a register plan in the comment block right above it; and that
+// every vector instruction written as a WORD is plain ASIMD (no extension
+// beyond the ARMv8.0 baseline that the neon path checks).
 func TestHeaders(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("..", "kernels_arm64.s"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(string(src), "\n")
 	text := regexp.MustCompile(`^TEXT ·(\w+)\(SB\)`)
 	n := 0
-	for i, line := range lines {
-		m := text.FindStringSubmatch(line)
-		if m == nil {
-			continue
+	for name, src := range generatedFiles(t) {
+		lines := strings.Split(src, "\n")
+		if !strings.HasPrefix(lines[0], "// Code generated ") || !strings.HasSuffix(lines[0], "DO NOT EDIT.") {
+			t.Errorf("%s: first line %q is not a \"Code generated ... DO NOT EDIT.\" line", name, lines[0])
 		}
-		n++
-		var block []string
-		for j := i - 1; j >= 0 && strings.HasPrefix(lines[j], "//"); j-- {
-			block = append(block, lines[j])
+		for i, line := range lines {
+			m := text.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			n++
+			var block []string
+			for j := i - 1; j >= 0 && strings.HasPrefix(lines[j], "//"); j-- {
+				block = append(block, lines[j])
+			}
+			header := strings.Join(block, "\n")
+			if !strings.Contains(header, "// func "+m[1]+"(") {
+				t.Errorf("%s line %d: TEXT %s has no \"// func %s(...)\" header", name, i+1, m[1], m[1])
+			}
+			if !strings.Contains(header, "// Requires: ASIMD") {
+				t.Errorf("%s line %d: TEXT %s has no \"// Requires: ASIMD\" line", name, i+1, m[1])
+			}
+			if !strings.Contains(header, "// Registers: ") {
+				t.Errorf("%s line %d: TEXT %s has no \"// Registers: \" plan", name, i+1, m[1])
+			}
 		}
-		header := strings.Join(block, "\n")
-		if !strings.Contains(header, "// func "+m[1]+"(") {
-			t.Errorf("line %d: TEXT %s has no \"// func %s(...)\" header", i+1, m[1], m[1])
-		}
-		if !strings.Contains(header, "// Requires: ASIMD") {
-			t.Errorf("line %d: TEXT %s has no \"// Requires: ASIMD\" line", i+1, m[1])
+		allowed := map[string]bool{"fadd": true, "fmul": true, "fneg": true, "faddp": true}
+		for i, line := range lines {
+			if m := wordComment.FindStringSubmatch(line); m != nil {
+				if op := strings.Fields(m[2])[0]; !allowed[op] {
+					t.Errorf("%s line %d: WORD %q is not one of the ASIMD instructions the header promises", name, i+1, op)
+				}
+			}
 		}
 	}
 	if n != 14 {
-		t.Errorf("%d TEXT symbols in kernels_arm64.s, want 14 (7 kernels x float32/float64)", n)
-	}
-	allowed := map[string]bool{"fadd": true, "fmul": true, "fneg": true, "faddp": true}
-	for i, line := range lines {
-		if m := wordComment.FindStringSubmatch(line); m != nil {
-			if op := strings.Fields(m[2])[0]; !allowed[op] {
-				t.Errorf("line %d: WORD %q is not one of the ASIMD instructions the header promises", i+1, op)
-			}
-		}
+		t.Errorf("%d TEXT symbols in the arm64 files, want 14 (7 kernels x float32/float64)", n)
 	}
 }

@@ -11,6 +11,17 @@
 //
 // Every assembly path of downhill must agree with these functions bit for
 // bit (any NaN matches any NaN).
+//
+// Aliasing. Any two (or all three) slice arguments of one call may be the
+// same slice (same first element, same length; for SumRows and
+// BatchMomentumStep that means one row), and every path must then give
+// exactly what these functions give. Within one element, reads and writes
+// happen in the order of the loop body here; for MomentumStep and
+// BatchMomentumStep: g[i] is read (for BatchMomentumStep, the rows of
+// column i are summed first), p[i] is read for the weight decay, v[i] is
+// read, v[i] is written, then p[i] is read again and written. So with
+// v == p, the final step reads the new v[i]. Slices that overlap only
+// partially give unspecified results.
 package kernels
 
 import (
