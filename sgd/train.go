@@ -154,6 +154,7 @@ type trainer[F Float] struct {
 	hist    History
 	best    float64
 	stale   int
+	batch   batchState[F] // the BatchProblem path (batchtrain.go)
 }
 
 func (t *trainer[F]) setup() error {
@@ -217,6 +218,7 @@ func (t *trainer[F]) setup() error {
 		t.cfg.CheckpointEvery = 1
 	}
 	t.best = math.Inf(1)
+	t.setupBatch()
 	return nil
 }
 
@@ -297,6 +299,9 @@ func (t *trainer[F]) finish(r StopReason) History {
 // preceded by the running sum (the carry row), so that SumRows adds the
 // rows in exactly the order of one BatchMomentumStep over the whole batch.
 func (t *trainer[F]) step(batch []int) error {
+	if t.batch.p != nil {
+		return t.batchStep(batch)
+	}
 	d, b := t.dim, len(batch)
 	carry := 0 // 1 once rows[0:d] holds the running sum
 	for lo := 0; ; {
