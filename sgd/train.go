@@ -30,9 +30,20 @@ type Config struct {
 	Schedule Schedule
 	// Progress, if not nil, is called at every logged point.
 	Progress func(Progress)
-	// LogEvery > 0 logs the full training loss every LogEvery steps as well
-	// as at the end of every epoch (each log costs one pass over the data).
+	// LogEvery > 0 logs the training loss every LogEvery steps as well as
+	// at the end of every epoch.
 	LogEvery int
+	// FullLoss makes every logged training loss the mean loss over all
+	// examples (one extra pass over the data per logged point). Otherwise
+	// a problem with BatchGradient logs the running mean of the mini-batch
+	// losses since the previous point (free; the point before the first
+	// step is still a full pass); other problems always take the full pass.
+	FullLoss bool
+	// Validation, if not nil, is a Problem[F] of the same Dim (the model
+	// on held-out examples): every logged point records its mean loss and,
+	// if it is a Scorer, its accuracy, and EarlyStop then watches the
+	// validation loss instead of the training loss.
+	Validation any
 	// EarlyStop stops before Epochs on a target loss or a plateau.
 	EarlyStop EarlyStop
 	// Start is the sampler position to begin at (a checkpoint's); the zero
@@ -64,7 +75,10 @@ type Point struct {
 	Epoch    int           // epochs completed
 	Step     int           // optimizer steps taken
 	Examples int64         // examples seen in this run
-	Loss     float64       // mean training loss over all examples
+	Loss     float64       // training loss (Config.FullLoss: over all examples; else the running mean of the mini-batch losses)
+	// ValLoss and ValAccuracy are those of Config.Validation (NaN without
+	// one; ValAccuracy NaN unless the validation problem is a Scorer).
+	ValLoss, ValAccuracy float64
 	LRScale  float64       // schedule value for the next step
 	Elapsed  time.Duration // since Train started
 }
@@ -155,6 +169,7 @@ type trainer[F Float] struct {
 	best    float64
 	stale   int
 	batch   batchState[F] // the BatchProblem path (batchtrain.go)
+	val     Problem[F]    // Config.Validation (validation.go)
 }
 
 func (t *trainer[F]) setup() error {
@@ -219,7 +234,7 @@ func (t *trainer[F]) setup() error {
 	}
 	t.best = math.Inf(1)
 	t.setupBatch()
-	return nil
+	return t.setupValidation()
 }
 
 func (t *trainer[F]) run(ctx context.Context) (History, error) {
@@ -369,12 +384,14 @@ func (t *trainer[F]) loss() float64 {
 // log records a point and applies the early-stopping rules.
 func (t *trainer[F]) log() (StopReason, error) {
 	t0 := time.Now()
-	l := t.loss()
-	t.hist.Eval += time.Since(t0)
+	l := t.trainLoss()
 	p := Point{
 		Epoch: t.epochsDone(), Step: t.opt.Steps(), Examples: t.hist.Examples,
-		Loss: l, LRScale: t.opt.LRScale(), Elapsed: time.Since(t.start),
+		Loss: l, LRScale: t.opt.LRScale(),
 	}
+	t.validate(&p)
+	t.hist.Eval += time.Since(t0)
+	p.Elapsed = time.Since(t.start)
 	t.hist.Points = append(t.hist.Points, p)
 	if t.cfg.Progress != nil {
 		pr := Progress{Point: p, Epochs: t.cfg.Epochs}
@@ -386,7 +403,7 @@ func (t *trainer[F]) log() (StopReason, error) {
 	if !finite(l) {
 		return StopDiverged, &DivergenceError{Epoch: p.Epoch, Step: p.Step, Loss: l, What: "loss"}
 	}
-	es := t.cfg.EarlyStop
+	es, l := t.cfg.EarlyStop, t.stopLoss(&p)
 	if es.TargetLoss != 0 && l <= es.TargetLoss {
 		return StopTarget, nil
 	}
