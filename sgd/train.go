@@ -72,15 +72,16 @@ type EarlyStop struct {
 
 // Point is one logged point of a training run.
 type Point struct {
-	Epoch    int     // epochs completed
-	Step     int     // optimizer steps taken
-	Examples int64   // examples seen in this run
-	Loss     float64 // training loss (Config.FullLoss: over all examples; else the running mean of the mini-batch losses)
+	Epoch    int           // epochs completed
+	Step     int           // optimizer steps taken
+	Examples int64         // examples seen in this run
+	Loss     float64       // training loss (see Config.FullLoss)
+	LRScale  float64       // schedule value for the next step
+	Elapsed  time.Duration // since Train started
+
 	// ValLoss and ValAccuracy are those of Config.Validation (NaN without
 	// one; ValAccuracy NaN unless the validation problem is a Scorer).
 	ValLoss, ValAccuracy float64
-	LRScale              float64       // schedule value for the next step
-	Elapsed              time.Duration // since Train started
 }
 
 // Progress is what Config.Progress receives.
