@@ -24,7 +24,7 @@ func (t *trainer[F]) setupBatch() {
 func (t *trainer[F]) batchStep(batch []int) error {
 	b := &t.batch
 	l := b.p.BatchGradient(t.params, batch, b.grad, b.scratch)
-	b.lossSum += l * float64(len(batch))
+	b.lossSum += float64(l * float64(len(batch))) // no fusion: the same bits on every GOARCH
 	b.lossN += int64(len(batch))
 	return t.opt.Step(t.params, b.grad)
 }

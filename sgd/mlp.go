@@ -80,7 +80,7 @@ func (m *MLP[F]) Init(params []F, seed uint64) error {
 			for p := range a {
 				state += 0x9e3779b97f4a7c15
 				u := float64(splitmix(state)>>11) * 0x1p-53 // [0, 1), exact
-				row[p] = F(lim * float64(2*u-1))            // 2u-1 is exact
+				row[p] = F(lim * float64(float64(2*u)-1))   // 2u-1 is exact
 			}
 			row[a] = 0
 		}

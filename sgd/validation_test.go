@@ -35,7 +35,7 @@ func TestRunningLoss(t *testing.T) {
 		sum, n := 0.0, 0
 		for s.Epoch() < e {
 			b := s.Next()
-			sum += sm.BatchGradient(q, b, g, sc) * float64(len(b))
+			sum += float64(sm.BatchGradient(q, b, g, sc) * float64(len(b)))
 			n += len(b)
 			o2.Step(q, g)
 		}
