@@ -36,8 +36,8 @@ type Config struct {
 	// FullLoss makes every logged training loss the mean loss over all
 	// examples (one extra pass over the data per logged point). Otherwise
 	// a problem with BatchGradient logs the running mean of the mini-batch
-	// losses since the previous point (free; the point before the first
-	// step is still a full pass); other problems always take the full pass.
+	// losses since the previous point (free; before the first step, the
+	// loss of the first mini-batch); other problems take the full pass.
 	FullLoss bool
 	// Validation, if not nil, is a Problem[F] of the same Dim (the model
 	// on held-out examples): every logged point records its mean loss and,

@@ -30,15 +30,23 @@ func (t *trainer[F]) setupValidation() error {
 	return nil
 }
 
-// trainLoss returns the training loss of a logged point: the mean of the
-// mini-batch losses since the previous point when the problem reports
-// them (BatchProblem) and Config.FullLoss is off, else (and at the point
-// before the first step) the mean loss over all examples.
+// trainLoss returns the training loss of a logged point: with a
+// BatchProblem and Config.FullLoss off, the mean of the mini-batch losses
+// since the previous point (at the point before the first step: the loss
+// of the first mini-batch, computed once more); else the mean loss over
+// all examples.
 func (t *trainer[F]) trainLoss() float64 {
 	b := &t.batch
-	if b.p == nil || t.cfg.FullLoss || b.lossN == 0 {
-		b.lossSum, b.lossN = 0, 0
+	if b.p == nil || t.cfg.FullLoss {
 		return t.loss()
+	}
+	if b.lossN == 0 { // no step yet: peek at the next batch
+		st := t.sampler.State()
+		l := b.p.BatchGradient(t.params, t.sampler.Next(), b.grad, b.scratch)
+		if err := t.sampler.SetState(st); err != nil {
+			panic(err) // a state the sampler returned itself
+		}
+		return l
 	}
 	l := b.lossSum / float64(b.lossN)
 	b.lossSum, b.lossN = 0, 0
