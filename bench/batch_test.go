@@ -1,6 +1,6 @@
 package bench
 
-// The batched design against the C + OpenBLAS loop (openblas.go, build
+// The batched design against the C + OpenBLAS loop (softmax_openblas.go, build
 // tag openblas) and against the per-example design, one epoch of MNIST
 // softmax regression (float32, batches of 64, momentum 0.9):
 //
@@ -31,7 +31,7 @@ import (
 	"github.com/downhill-go/downhill/sgd"
 )
 
-// cEpoch and cConfig are set by openblas_test.go under the openblas tag.
+// cEpoch and cConfig are set by softmax_openblas_test.go under the openblas tag.
 var (
 	cEpoch  func(x []float32, y []int, features, classes int, perm []int, batch int, lr, mu float32, params, vel []float32)
 	cConfig func() string
