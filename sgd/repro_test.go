@@ -118,3 +118,39 @@ func TestTrainReproducible(t *testing.T) {
 		}
 	}
 }
+
+// rowsOnly hides a problem's BatchGradient: Train takes the per-example
+// rows path.
+type rowsOnly[F Float] struct{ Problem[F] }
+
+// TestTrainRowsPathBitIdentical keeps the per-example path (Gradients,
+// SumRows in pieces of MaxRows, BatchMomentumStep) under the same test
+// now that the shipped problems take the batch path: the same bits for 1,
+// 2 and 8 workers, every path and every row cap.
+func TestTrainRowsPathBitIdentical(t *testing.T) {
+	x, labels := clusters[float32](700, 61, 4, 0.5, 5)
+	run := func(path dispatch.Path, workers, maxRows int) []float32 {
+		sm, _ := NewSoftmaxRegression(x, labels, 61, 4, 1e-3)
+		if err := sm.OnPath(path); err != nil {
+			t.Fatal(err)
+		}
+		p := make([]float32, sm.Dim())
+		opt, _ := NewOptimizer[float32](sm.Dim(), Hyper{LR: 0.05, Momentum: 0.9}, OnPath(path))
+		if _, err := Train(context.Background(), rowsOnly[float32]{sm}, p, opt, Config{
+			Epochs: 2, BatchSize: 48, Workers: workers, Seed: 3, MaxRows: maxRows,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ref := run(dispatch.Generic, 1, 0)
+	for _, path := range dispatch.Available() {
+		for _, w := range []int{1, 2, 8} {
+			for _, rows := range []int{0, 7} {
+				if i, ok := sameBits(run(path, w, rows), ref); !ok {
+					t.Errorf("%s, %d workers, MaxRows %d: parameter %d differs", path, w, rows, i)
+				}
+			}
+		}
+	}
+}
