@@ -42,9 +42,10 @@ const BatchChunk = 64
 // of a Gemm result, examples of an elementwise pass: Scratch.Gemm and
 // Scratch.Parallel); it must never split a summation chain among them, so
 // the bits do not depend on the number of workers. s is owned by the
-// caller and reused from call to call (no allocation in steady state); a
-// call must not keep references to it. Calls with distinct Scratches may
-// run concurrently.
+// caller and reused from call to call, so buffers are not reallocated in
+// steady state (the closures and goroutines of the splits still cost a
+// few small allocations per call); a call must not keep references to it.
+// Calls with distinct Scratches may run concurrently.
 type BatchProblem[F Float] interface {
 	Problem[F]
 	BatchGradient(params []F, idx []int, grad []F, s *Scratch[F]) float64

@@ -19,8 +19,9 @@ type Config struct {
 	// BatchSize is the number of examples per step, 1 (pure SGD) to Len();
 	// 0 means the full batch (gradient descent).
 	BatchSize int
-	// Workers is the number of goroutines computing gradient rows and
-	// losses; 0 means runtime.GOMAXPROCS(0). The results do not depend on it.
+	// Workers is the number of goroutines computing gradient rows (or the
+	// output blocks of a BatchProblem) and losses; 0 means
+	// runtime.GOMAXPROCS(0). The results do not depend on it.
 	Workers int
 	// Seed and DropLast configure the Sampler.
 	Seed     uint64
