@@ -97,6 +97,10 @@ func (s *Scratch[F]) Float64s(slot, n int) []float64 {
 // for the last; with one worker, or n <= grain, it calls fn(0, n). fn must
 // compute every index's output independently of where the ranges start
 // and end: then the result does not depend on the number of workers.
+//
+// A panic in fn is recovered in its goroutine and, once every range is
+// done, raised again in the caller's goroutine (the panic of the lowest
+// range when several panic), so that a caller can recover it.
 func (s *Scratch[F]) Parallel(n, grain int, fn func(lo, hi int)) {
 	grain = max(1, grain)
 	blocks := (n + grain - 1) / grain
@@ -107,13 +111,23 @@ func (s *Scratch[F]) Parallel(n, grain int, fn func(lo, hi int)) {
 		}
 		return
 	}
+	panics := make([]any, w)
+	run := func(i, lo, hi int) {
+		defer func() { panics[i] = recover() }()
+		fn(lo, hi)
+	}
 	var wg sync.WaitGroup
 	for i := 1; i < w; i++ {
 		lo, hi := min(n, i*blocks/w*grain), min(n, (i+1)*blocks/w*grain)
-		wg.Go(func() { fn(lo, hi) })
+		wg.Go(func() { run(i, lo, hi) })
 	}
-	fn(0, min(n, blocks/w*grain))
+	run(0, 0, min(n, blocks/w*grain))
 	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
 }
 
 // gemmSerial is the number of multiply-adds below which Scratch.Gemm does

@@ -240,3 +240,22 @@ func TestScratchParallel(t *testing.T) {
 		}
 	}
 }
+
+// TestScratchParallelPanic checks that a panic in a worker reaches the
+// caller's goroutine, where it can be recovered.
+func TestScratchParallelPanic(t *testing.T) {
+	for _, w := range []int{1, 2, 8} {
+		got := func() (r any) {
+			defer func() { r = recover() }()
+			NewScratch[float64](w).Parallel(100, 1, func(lo, hi int) {
+				if hi == 100 {
+					panic("last range")
+				}
+			})
+			return nil
+		}()
+		if got != "last range" {
+			t.Errorf("%d workers: recovered %v", w, got)
+		}
+	}
+}

@@ -386,7 +386,11 @@ func (t *trainer[F]) loss() float64 {
 // log records a point and applies the early-stopping rules.
 func (t *trainer[F]) log() (StopReason, error) {
 	t0 := time.Now()
-	l := t.trainLoss()
+	l, err := t.trainLoss()
+	if err != nil {
+		t.hist.Eval += time.Since(t0)
+		return StopError, err
+	}
 	p := Point{
 		Epoch: t.epochsDone(), Step: t.opt.Steps(), Examples: t.hist.Examples,
 		Loss: l, LRScale: t.opt.LRScale(),

@@ -35,22 +35,19 @@ func (t *trainer[F]) setupValidation() error {
 // since the previous point (at the point before the first step: the loss
 // of the first mini-batch, computed once more); else the mean loss over
 // all examples.
-func (t *trainer[F]) trainLoss() float64 {
+func (t *trainer[F]) trainLoss() (float64, error) {
 	b := &t.batch
 	if b.p == nil || t.cfg.FullLoss {
-		return t.loss()
+		return t.loss(), nil
 	}
 	if b.lossN == 0 { // no step yet: peek at the next batch
 		st := t.sampler.State()
 		l := b.p.BatchGradient(t.params, t.sampler.Next(), b.grad, b.scratch)
-		if err := t.sampler.SetState(st); err != nil {
-			panic(err) // a state the sampler returned itself
-		}
-		return l
+		return l, t.sampler.SetState(st)
 	}
 	l := b.lossSum / float64(b.lossN)
 	b.lossSum, b.lossN = 0, 0
-	return l
+	return l, nil
 }
 
 // validate fills the validation fields of p (NaN without a validation
