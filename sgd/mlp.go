@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+
+	"github.com/downhill-go/downhill"
+	"github.com/downhill-go/downhill/dispatch"
 )
 
 // MLP is a multilayer perceptron classifier: example i has features
@@ -18,7 +21,7 @@ import (
 // without hidden layers). Forward and backward passes run on downhill.Gemm,
 // BatchChunk examples at a time (see BatchProblem for the summation order).
 type MLP[F Float] struct {
-	kernels[F]
+	k      downhill.Kernels[F] // the path it computes on (OnPath)
 	x      []F
 	labels []int
 	sizes  []int // features, hidden..., classes
@@ -49,7 +52,19 @@ func NewMLP[F Float](x []F, labels []int, features, classes int, hidden []int) (
 		}
 		off = append(off, off[l-1]+n)
 	}
-	return &MLP[F]{activeKernels[F](), x, labels, sizes, off}, nil
+	k, _ := downhill.On[F](dispatch.Active()) // the active path is always available
+	return &MLP[F]{k, x, labels, sizes, off}, nil
+}
+
+// OnPath makes the network compute with the kernels of path p (every path
+// gives the same bits; this exists to prove it).
+func (m *MLP[F]) OnPath(p dispatch.Path) error {
+	k, err := downhill.On[F](p)
+	if err != nil {
+		return fmt.Errorf("sgd: %v", err)
+	}
+	m.k = k
+	return nil
 }
 
 // Dim returns the number of parameters.
