@@ -128,7 +128,7 @@ func TestResumeBitIdentical(t *testing.T) {
 	x, labels := clusters[float32](500, 13, 3, 1, 21)
 	prob, _ := NewSoftmaxRegression(x, labels, 13, 3, 1e-3)
 	h := Hyper{LR: 0.1, Momentum: 0.9, Dampening: 0.1}
-	cfg := Config{Epochs: 4, BatchSize: 32, Seed: 5, Workers: 2, Schedule: Cosine(1, 0.1, 40)}
+	cfg := Config{Epochs: 4, BatchSize: 32, Seed: 5, Workers: 2, Schedule: Cosine(1, 0.1, 40), FullLoss: true}
 
 	p1 := make([]float32, prob.Dim())
 	o1, _ := NewOptimizer[float32](prob.Dim(), h)

