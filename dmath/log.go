@@ -25,7 +25,7 @@ func logCore(x float64, eoff int) (hi, lo float64) {
 	ah, al := twoSum(float64(fe*ln2Hi), logC[2*j])
 	sh, sl := twoSum(ah, r)
 	r2, r2l := twoProd(r, r)
-	th, tl := twoSum(sh, -0.5*r2)
+	th, tl := twoSum(sh, float64(-0.5*r2))
 	p := float64(r*(-1.0/10)) + 1.0/9
 	p = float64(r*p) - 1.0/8
 	p = float64(r*p) + 1.0/7

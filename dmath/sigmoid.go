@@ -22,12 +22,12 @@ func Tanh(x float64) float64 {
 	var t float64
 	if ax < 0.55 {
 		// t = m/(m+2), m = e^(2|x|) - 1 as a pair.
-		mh, ml := expm1DD(2 * ax)
+		mh, ml := expm1DD(float64(2 * ax))
 		dh, dl := twoSum(mh, 2)
 		t = divDD(mh, ml, dh, dl+ml)
 	} else {
 		// t = 1 - 2/(e^(2|x|) + 1) >= 1/2.
-		eh, el := expDD(2 * ax)
+		eh, el := expDD(float64(2 * ax))
 		dh, dl := fastTwoSum(eh, 1)
 		dl += el
 		qh := 2 / dh

@@ -64,8 +64,8 @@ func reduce(x float64) (q int, rh, rl float64) {
 		fa, fb = fa<<lz|fb>>(64-lz), fb<<lz
 	}
 	shift += lz
-	fh := float64(fa>>11) * pow2(-53-shift)
-	fl := float64((fa&0x7ff)<<42|fb>>22) * pow2(-106-shift)
+	fh := float64(float64(fa>>11) * pow2(-53-shift))
+	fl := float64(float64((fa&0x7ff)<<42|fb>>22) * pow2(-106-shift))
 	// r = fraction·π/2 as a double-double.
 	rh, e := twoProd(fh, pio2Hi)
 	rl = e + (float64(fh*pio2Lo) + float64(fl*pio2Hi))
@@ -96,7 +96,7 @@ func sinPoly(rh, rl float64) float64 {
 // 1 - rh²/2 (rh²/2 exact as a pair, 1 - it by fastTwoSum) + rh⁴·C(rh²) -
 // rh·rl, C the Taylor series to r^20 (truncation < 2^-68).
 func cosPoly(rh, rl float64) float64 {
-	hr := 0.5 * rh
+	hr := float64(0.5 * rh)
 	hh, hl := twoProd(hr, rh)
 	w := 1 - hh
 	e := (1 - w) - hh

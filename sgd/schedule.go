@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/downhill-go/downhill/dmath"
 )
 
 // A Schedule is a pure function of the step number k = 0, 1, 2, ... (the
@@ -69,7 +71,7 @@ func StepDecay(v, gamma float64, every int) Schedule {
 	if every <= 0 {
 		return bad("StepDecay: period %d must be > 0", every)
 	}
-	return Schedule{at: func(k int) float64 { return v * math.Pow(gamma, float64(k/every)) }}
+	return Schedule{at: func(k int) float64 { return v * dmath.Pow(gamma, float64(k/every)) }}
 }
 
 // MultiStep returns v·gamma^m where m is the number of milestones <= k
@@ -89,7 +91,7 @@ func MultiStep(v, gamma float64, milestones ...int) Schedule {
 		for m < len(ms) && ms[m] <= k {
 			m++
 		}
-		return v * math.Pow(gamma, float64(m))
+		return v * dmath.Pow(gamma, float64(m))
 	}}
 }
 
@@ -98,7 +100,7 @@ func Exponential(v, gamma float64) Schedule {
 	if err := checkValues("Exponential", v, gamma); err != nil {
 		return Schedule{err: err}
 	}
-	return Schedule{at: func(k int) float64 { return v * math.Pow(gamma, float64(k)) }}
+	return Schedule{at: func(k int) float64 { return v * dmath.Pow(gamma, float64(k)) }}
 }
 
 // Cosine goes from `from` at k = 0 to `to` at k = steps along half a
@@ -115,7 +117,7 @@ func Cosine(from, to float64, steps int) Schedule {
 		if k >= steps {
 			return to
 		}
-		return to + (from-to)*(1+math.Cos(math.Pi*float64(k)/float64(steps)))/2
+		return to + float64((from-to)*(1+dmath.Cos(math.Pi*float64(k)/float64(steps)))/2)
 	}}
 }
 
@@ -136,7 +138,7 @@ func Polynomial(from, to float64, steps int, power float64) Schedule {
 		if k >= steps {
 			return to
 		}
-		return to + (from-to)*math.Pow(1-float64(k)/float64(steps), power)
+		return to + float64((from-to)*dmath.Pow(1-float64(k)/float64(steps), power))
 	}}
 }
 
@@ -150,7 +152,7 @@ func OneCycle(peak float64, steps int, pctStart, div, finalDiv float64) Schedule
 	if err := checkValues("OneCycle", peak); err != nil {
 		return Schedule{err: err}
 	}
-	up, down := pctStart*float64(steps)-1, float64(steps-1)
+	up, down := float64(pctStart*float64(steps))-1, float64(steps-1)
 	if !(up > 0 && up < down) {
 		return bad("OneCycle: pctStart %v of %d steps leaves no room to rise and fall (need 0 < pctStart·steps-1 < steps-1)", pctStart, steps)
 	}
@@ -158,7 +160,7 @@ func OneCycle(peak float64, steps int, pctStart, div, finalDiv float64) Schedule
 		return bad("OneCycle: div %v and finalDiv %v must be finite and >= 1", div, finalDiv)
 	}
 	start, end := peak/div, peak/(div*finalDiv)
-	anneal := func(a, b, t float64) float64 { return b + (a-b)/2*(math.Cos(math.Pi*t)+1) }
+	anneal := func(a, b, t float64) float64 { return b + float64((a-b)/2*(dmath.Cos(math.Pi*t)+1)) }
 	return Schedule{at: func(k int) float64 {
 		x := float64(k)
 		switch {

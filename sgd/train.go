@@ -336,7 +336,7 @@ func (t *trainer[F]) loss() float64 {
 	n := len(t.all)
 	chunk := func(c int) {
 		lo, hi := c*lossChunk, min((c+1)*lossChunk, n)
-		t.losses[c] = t.problem.Loss(t.params, t.all[lo:hi]) * float64(hi-lo)
+		t.losses[c] = float64(t.problem.Loss(t.params, t.all[lo:hi]) * float64(hi-lo))
 	}
 	w := min(t.workers, len(t.losses))
 	if w <= 1 {
