@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/downhill-go/downhill"
+	"github.com/downhill-go/downhill/dmath"
 )
 
 // BatchChunk is the number of examples a BatchProblem sums in one piece.
@@ -261,11 +262,11 @@ func (l *LogisticRegression[F]) BatchGradient(params []F, idx []int, grad []F, s
 		for r, i := range ch {
 			zr := float64(z[r])
 			if l.labels[i] == 1 {
-				loss[lo+r] = softplus(-zr)
+				loss[lo+r] = dmath.Softplus(-zr)
 			} else {
-				loss[lo+r] = softplus(zr)
+				loss[lo+r] = dmath.Softplus(zr)
 			}
-			z[r] = F(sigmoid(zr) - float64(l.labels[i]))
+			z[r] = F(dmath.Sigmoid(zr) - float64(l.labels[i]))
 		}
 		var beta F
 		if lo > 0 {

@@ -291,7 +291,7 @@ func (o *Optimizer[F]) stepGrad(params []F) {
 	for _, g := range o.groups {
 		p := params[g.from:g.to]
 		if g.h.DecoupledDecay != 0 {
-			o.k.Scale(F(1-o.scale*g.h.LR*g.h.DecoupledDecay), p)
+			o.k.Scale(F(1-float64(o.scale*g.h.LR*g.h.DecoupledDecay)), p)
 		}
 		var v []F
 		if g.h.Momentum != 0 {

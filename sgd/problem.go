@@ -6,6 +6,10 @@ package sgd
 // Train calls Loss and Gradients from several goroutines at once, on
 // disjoint idx and rows, so implementations must not write shared state.
 // Both must be deterministic: the same params and idx give the same bits.
+// For the same bits on every CPU as well (as the shipped problems give),
+// use package dmath instead of math.Exp, Log, Pow and the like, and write
+// float64(x*y) + z (or math.FMA) where a product meets a sum, so that no
+// compiler fuses it.
 type Problem[F Float] interface {
 	// Dim returns the number of parameters.
 	Dim() int

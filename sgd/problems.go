@@ -2,7 +2,8 @@ package sgd
 
 import (
 	"fmt"
-	"math"
+
+	"github.com/downhill-go/downhill/dmath"
 )
 
 // Bowl is the quadratic bowl f(p) = ½ Σ λ_i (p_i - c_i)², whose Hessian has
@@ -45,7 +46,7 @@ func (b *Bowl[F]) Loss(params []F, idx []int) float64 {
 	s := 0.0
 	for i, l := range b.eig {
 		e := float64(params[i]) - float64(b.center[i])
-		s += float64(l) * e * e
+		s += float64(float64(l) * e * e)
 	}
 	return s / 2
 }
@@ -97,7 +98,7 @@ func (l *LeastSquares[F]) Loss(params []F, idx []int) float64 {
 	s := 0.0
 	n := forEach(idx, len(l.y), func(i int) {
 		r := float64(l.residual(params, i))
-		s += r * r
+		s += float64(r * r)
 	})
 	return s / float64(2*n)
 }
@@ -151,14 +152,6 @@ func (l *LogisticRegression[F]) logit(params, x []F) float64 {
 	return float64(l.k.Dot(params[:f], x) + params[f])
 }
 
-// softplus returns log(1 + exp(t)) without overflow.
-func softplus(t float64) float64 {
-	if t > 0 {
-		return t + math.Log1p(math.Exp(-t))
-	}
-	return math.Log1p(math.Exp(t))
-}
-
 // Loss returns the mean loss over idx (all examples if nil).
 func (l *LogisticRegression[F]) Loss(params []F, idx []int) float64 {
 	f, s := l.features, 0.0
@@ -167,15 +160,15 @@ func (l *LogisticRegression[F]) Loss(params []F, idx []int) float64 {
 		if l.labels[i] == 1 {
 			z = -z
 		}
-		s += softplus(z)
+		s += dmath.Softplus(z)
 	})
 	reg := 0.0
 	if l.l2 != 0 {
 		for _, w := range params[:f] {
-			reg += float64(w) * float64(w)
+			reg += float64(float64(w) * float64(w))
 		}
 	}
-	return s/float64(n) + float64(l.l2)/2*reg
+	return s/float64(n) + float64(float64(l.l2)/2*reg)
 }
 
 // Gradients writes (σ(z) - label)·(x, 1) + L2·(w, 0) into each row.
@@ -183,7 +176,7 @@ func (l *LogisticRegression[F]) Gradients(params []F, idx []int, rows []F) {
 	f, d := l.features, l.features+1
 	for j, i := range idx {
 		x := l.x[i*f : (i+1)*f]
-		e := F(sigmoid(l.logit(params, x)) - float64(l.labels[i]))
+		e := F(dmath.Sigmoid(l.logit(params, x)) - float64(l.labels[i]))
 		row := rows[j*d : (j+1)*d]
 		clear(row)
 		l.k.Axpy(e, x, row[:f])
@@ -192,14 +185,6 @@ func (l *LogisticRegression[F]) Gradients(params []F, idx []int, rows []F) {
 			l.k.Axpy(l.l2, params[:f], row[:f])
 		}
 	}
-}
-
-func sigmoid(z float64) float64 {
-	if z >= 0 {
-		return 1 / (1 + math.Exp(-z))
-	}
-	e := math.Exp(z)
-	return e / (1 + e)
 }
 
 // Accuracy returns the fraction of the examples (x, labels) classified

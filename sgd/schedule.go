@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/downhill-go/downhill/dmath"
 )
 
 // A Schedule is a pure function of the step number k = 0, 1, 2, ... (the
@@ -102,7 +104,7 @@ func StepDecay(v, gamma float64, every int) (out Schedule) {
 	if every <= 0 {
 		return bad("StepDecay: period %d must be > 0", every)
 	}
-	return Schedule{at: func(k int) float64 { return v * math.Pow(gamma, float64(k/every)) }}
+	return Schedule{at: func(k int) float64 { return v * dmath.Pow(gamma, float64(k/every)) }}
 }
 
 // MultiStep returns v·gamma^m where m is the number of milestones <= k
@@ -123,7 +125,7 @@ func MultiStep(v, gamma float64, milestones ...int) (out Schedule) {
 		for m < len(ms) && ms[m] <= k {
 			m++
 		}
-		return v * math.Pow(gamma, float64(m))
+		return v * dmath.Pow(gamma, float64(m))
 	}}
 }
 
@@ -133,7 +135,7 @@ func Exponential(v, gamma float64) (out Schedule) {
 	if err := checkValues("Exponential", v, gamma); err != nil {
 		return Schedule{err: err}
 	}
-	return Schedule{at: func(k int) float64 { return v * math.Pow(gamma, float64(k)) }}
+	return Schedule{at: func(k int) float64 { return v * dmath.Pow(gamma, float64(k)) }}
 }
 
 // Cosine goes from `from` at k = 0 to `to` at k = steps along half a
@@ -151,7 +153,7 @@ func Cosine(from, to float64, steps int) (out Schedule) {
 		if k >= steps {
 			return to
 		}
-		return to + (from-to)*(1+math.Cos(math.Pi*float64(k)/float64(steps)))/2
+		return to + float64((from-to)*(1+dmath.Cos(math.Pi*float64(k)/float64(steps)))/2)
 	}}
 }
 
@@ -173,7 +175,7 @@ func Polynomial(from, to float64, steps int, power float64) (out Schedule) {
 		if k >= steps {
 			return to
 		}
-		return to + (from-to)*math.Pow(1-float64(k)/float64(steps), power)
+		return to + float64((from-to)*dmath.Pow(1-float64(k)/float64(steps), power))
 	}}
 }
 
@@ -188,7 +190,7 @@ func OneCycle(peak float64, steps int, pctStart, div, finalDiv float64) (out Sch
 	if err := checkValues("OneCycle", peak); err != nil {
 		return Schedule{err: err}
 	}
-	up, down := pctStart*float64(steps)-1, float64(steps-1)
+	up, down := float64(pctStart*float64(steps))-1, float64(steps-1)
 	if !(up > 0 && up < down) {
 		return bad("OneCycle: pctStart %v of %d steps leaves no room to rise and fall (need 0 < pctStart·steps-1 < steps-1)", pctStart, steps)
 	}
@@ -196,7 +198,7 @@ func OneCycle(peak float64, steps int, pctStart, div, finalDiv float64) (out Sch
 		return bad("OneCycle: div %v and finalDiv %v must be finite and >= 1", div, finalDiv)
 	}
 	start, end := peak/div, peak/(div*finalDiv)
-	anneal := func(a, b, t float64) float64 { return b + (a-b)/2*(math.Cos(math.Pi*t)+1) }
+	anneal := func(a, b, t float64) float64 { return b + float64((a-b)/2*(dmath.Cos(math.Pi*t)+1)) }
 	return Schedule{at: func(k int) float64 {
 		x := float64(k)
 		switch {

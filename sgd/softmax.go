@@ -6,6 +6,7 @@ import (
 
 	"github.com/downhill-go/downhill"
 	"github.com/downhill-go/downhill/dispatch"
+	"github.com/downhill-go/downhill/dmath"
 )
 
 // kernels are the downhill kernels a shipped problem computes with (the
@@ -120,13 +121,13 @@ func softmax(z []float64) float64 {
 	}
 	sum := 0.0
 	for c, v := range z {
-		z[c] = math.Exp(v - m)
+		z[c] = dmath.Exp(v - m)
 		sum += z[c]
 	}
 	for c := range z {
 		z[c] /= sum
 	}
-	return m + math.Log(sum)
+	return m + dmath.Log(sum)
 }
 
 // Loss returns the mean cross-entropy over idx (all examples if nil) plus
@@ -150,10 +151,10 @@ func (s *SoftmaxRegression[F]) l2Loss(params []F) float64 {
 	f, sq := s.features, 0.0
 	for c := 0; c < s.classes; c++ {
 		for _, w := range params[c*(f+1) : c*(f+1)+f] {
-			sq += float64(w) * float64(w)
+			sq += float64(float64(w) * float64(w))
 		}
 	}
-	return float64(s.l2) / 2 * sq
+	return float64(float64(s.l2) / 2 * sq)
 }
 
 // forEach calls fn for every index of idx, or for 0..n-1 if idx is nil,

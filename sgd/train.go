@@ -391,7 +391,7 @@ func (t *trainer[F]) loss() (float64, error) {
 	chunk := func(c int) error {
 		return guard("Loss", func() {
 			lo, hi := c*lossChunk, min((c+1)*lossChunk, n)
-			t.losses[c] = t.problem.Loss(t.params, t.all[lo:hi]) * float64(hi-lo)
+			t.losses[c] = float64(t.problem.Loss(t.params, t.all[lo:hi]) * float64(hi-lo))
 		})
 	}
 	w := min(t.workers, len(t.losses))

@@ -73,7 +73,7 @@ func (t *trainer[F]) validate(p *Point) error {
 	}
 	chunk := func(c int) error {
 		lo, hi := c*lossChunk, min((c+1)*lossChunk, n)
-		if err := guard("Loss", func() { losses[c] = t.val.Loss(t.params, idx[lo:hi]) * float64(hi-lo) }); err != nil {
+		if err := guard("Loss", func() { losses[c] = float64(t.val.Loss(t.params, idx[lo:hi]) * float64(hi-lo)) }); err != nil {
 			return err
 		}
 		if scores {

@@ -47,7 +47,7 @@ func descend(prob sgd.Problem[float64], opt *sgd.Optimizer[float64], start []flo
 func Norm(p []float64) float64 {
 	s := 0.0
 	for _, v := range p {
-		s += v * v
+		s += float64(v * v)
 	}
 	return math.Sqrt(s)
 }
@@ -82,7 +82,7 @@ func sgdPath(prob sgd.Problem[float64], opt *sgd.Optimizer[float64], start []flo
 func Dist(p, q []float64) float64 {
 	s := 0.0
 	for i := range p {
-		s += (p[i] - q[i]) * (p[i] - q[i])
+		s += float64((p[i] - q[i]) * (p[i] - q[i]))
 	}
 	return math.Sqrt(s)
 }

@@ -17,18 +17,18 @@ func leastSquaresData(rng *rand.Rand, n int, scales, w []float64, noise float64)
 		t := 0.0
 		for j := range row {
 			row[j] = scales[j] * rng.NormFloat64()
-			t += w[j] * row[j]
+			t += float64(w[j] * row[j])
 		}
-		y[i] = t + noise*rng.NormFloat64()
+		y[i] = t + float64(noise*rng.NormFloat64())
 	}
 	a := make([]float64, d*d)
 	b := make([]float64, d)
 	for i := range n {
 		row := x[i*d : (i+1)*d]
 		for j := range d {
-			b[j] += row[j] * y[i]
+			b[j] += float64(row[j] * y[i])
 			for k := range d {
-				a[j*d+k] += row[j] * row[k]
+				a[j*d+k] += float64(row[j] * row[k])
 			}
 		}
 	}
@@ -56,16 +56,16 @@ func solve(a, b []float64, d int) ([]float64, error) {
 		for r := c + 1; r < d; r++ {
 			f := a[r*d+c] / a[c*d+c]
 			for k := c; k < d; k++ {
-				a[r*d+k] -= f * a[c*d+k]
+				a[r*d+k] -= float64(f * a[c*d+k])
 			}
-			b[r] -= f * b[c]
+			b[r] -= float64(f * b[c])
 		}
 	}
 	x := make([]float64, d)
 	for r := d - 1; r >= 0; r-- {
 		s := b[r]
 		for k := r + 1; k < d; k++ {
-			s -= a[r*d+k] * x[k]
+			s -= float64(a[r*d+k] * x[k])
 		}
 		x[r] = s / a[r*d+r]
 	}
