@@ -2319,3 +2319,29 @@ gemm64Tile6AVX2_masked_beta0:
 	VMASKMOVPD Y14, Y15, 32(SI)
 	VZEROUPPER
 	RET
+
+// func gemmPackAVX2(k int, src *byte, ss int, dst *byte)
+// Requires: AVX
+TEXT ·gemmPackAVX2(SB), NOSPLIT, $0-32
+	// for p := 0; p < k; p++ { copy(dst[64*p:64*p+64], src[ss*p:ss*p+64]) } (bytes)
+	// Registers: CX p counter; SI src, advanced by ss (DX); DI dst; Y0, Y1 one row.
+	MOVQ  k+0(FP), CX
+	MOVQ  src+8(FP), SI
+	MOVQ  ss+16(FP), DX
+	MOVQ  dst+24(FP), DI
+	TESTQ CX, CX
+	JEQ   gemmPackAVX2_done
+
+gemmPackAVX2_loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ    DX, SI
+	ADDQ    $0x00000040, DI
+	DECQ    CX
+	JNE     gemmPackAVX2_loop
+
+gemmPackAVX2_done:
+	VZEROUPPER
+	RET

@@ -47,22 +47,13 @@ func gemmAVX2[F Float](transA, transB bool, m, n, k int, alpha F, a []F, lda int
 	if beta == 0 {
 		flags = gemmBetaZero
 	}
-	// A scratch panel for B: only when some panel is not a full row
-	// segment of B in place.
-	var panel *[]F
-	if transB || n%nr != 0 {
-		panel = gemmPanel[F](k * nr)
-	}
+	panel := gemmPanel[F](k * nr)
 	pa := unsafe.Pointer(unsafe.SliceData(a))
-	pb := unsafe.Pointer(unsafe.SliceData(b))
 	pc := unsafe.Pointer(unsafe.SliceData(c))
 	for j0 := 0; j0 < n; j0 += nr {
 		nj := min(nr, n-j0)
-		bp, bs := unsafe.Add(pb, j0*size), ldb*size
-		if transB || nj < nr {
-			gemmPackB(transB, k, b, ldb, j0, nj, nr, *panel)
-			bp, bs = unsafe.Pointer(unsafe.SliceData(*panel)), nr*size
-		}
+		gemmPackB(transB, k, b, ldb, j0, nj, nr, *panel)
+		bp, bs := unsafe.Pointer(unsafe.SliceData(*panel)), nr*size
 		fl := flags
 		var m0, m1 unsafe.Pointer
 		if nj < nr {
@@ -87,29 +78,47 @@ func gemmAVX2[F Float](transA, transB bool, m, n, k int, alpha F, a []F, lda int
 			}
 		}
 	}
-	if panel != nil {
-		gemmPanelPut(panel)
-	}
+	gemmPanelPut(panel)
 }
 
 // gemmPackB copies columns j0..j0+nj-1 of op(B), all k rows, into panel
-// as panel[p*nr+c] = opB(p, j0+c), and +0 in columns nj..nr-1.
+// as panel[p*nr+c] = opB(p, j0+c), and +0 in columns nj..nr-1. A row of
+// a panel is 64 bytes (nr = 16 float32 or 8 float64).
 func gemmPackB[F Float](transB bool, k int, b []F, ldb, j0, nj, nr int, panel []F) {
 	panel = panel[:k*nr]
-	if nj < nr {
-		clear(panel)
-	}
-	if transB { // opB(p, j) = b[j*ldb+p]: column j of op(B) is a row of b
-		for cc := 0; cc < nj; cc++ {
-			row := b[(j0+cc)*ldb : (j0+cc)*ldb+k]
-			for p, v := range row {
-				panel[p*nr+cc] = v
-			}
+	if !transB {
+		if nj == nr { // a full row segment of B: 64 bytes per row, in assembly
+			_ = b[(k-1)*ldb+j0+nr-1]
+			size := int(unsafe.Sizeof(b[0]))
+			gemmPackAVX2(k, (*byte)(unsafe.Pointer(&b[j0])), ldb*size, (*byte)(unsafe.Pointer(&panel[0])))
+			return
+		}
+		for p := 0; p < k; p++ {
+			row := panel[p*nr : p*nr+nr]
+			copy(row, b[p*ldb+j0:p*ldb+j0+nj])
+			clear(row[nj:])
 		}
 		return
 	}
-	for p := 0; p < k; p++ {
-		copy(panel[p*nr:p*nr+nj], b[p*ldb+j0:p*ldb+j0+nj])
+	// opB(p, j) = b[j*ldb+p]: column j of op(B) is a row of b. Transpose
+	// blocks of 8 values of p, so that the rows of the panel being
+	// written stay in L1 while nj rows of b are read in order.
+	for p0 := 0; p0 < k; p0 += 8 {
+		pe := min(p0+8, k)
+		for c := 0; c < nj; c++ {
+			src := b[(j0+c)*ldb+p0 : (j0+c)*ldb+pe]
+			for i, v := range src {
+				panel[(p0+i)*nr+c] = v
+			}
+		}
+		if nj < nr {
+			for p := p0; p < pe; p++ {
+				row := panel[p*nr+nj : p*nr+nr]
+				for c := range row {
+					row[c] = 0
+				}
+			}
+		}
 	}
 }
 
@@ -218,3 +227,11 @@ func gemm64Tile5AVX2(k int, a *float64, rs, ps int, b *float64, bs int, c *float
 
 //go:noescape
 func gemm64Tile6AVX2(k int, a *float64, rs, ps int, b *float64, bs int, c *float64, cs int, alpha, beta float64, flags int, mask0, mask1 *int64)
+
+// gemmPackAVX2 copies 64 bytes of each of k rows, ss bytes apart from
+// src, to dst contiguously:
+//
+//	for p := 0; p < k; p++ { copy(dst[64*p:64*p+64], src[ss*p:ss*p+64]) }
+//
+//go:noescape
+func gemmPackAVX2(k int, src *byte, ss int, dst *byte)

@@ -59,6 +59,38 @@ func genGemm(c *build.Context) {
 			genGemmTile(c, t.name, t.size, mr)
 		}
 	}
+	genGemmPack(c)
+}
+
+// genGemmPack emits gemmPackAVX2, which copies a full panel of B (64
+// bytes of each of k rows, ss bytes apart) into a contiguous panel.
+func genGemmPack(c *build.Context) {
+	c.Function("gemmPackAVX2")
+	c.Attributes(0x4) // NOSPLIT
+	c.SignatureExpr("func(k int, src *byte, ss int, dst *byte)")
+	c.Comment(
+		"for p := 0; p < k; p++ { copy(dst[64*p:64*p+64], src[ss*p:ss*p+64]) } (bytes)",
+		"Registers: CX p counter; SI src, advanced by ss (DX); DI dst; Y0, Y1 one row.",
+	)
+	k, src, ss, dst := reg.RCX, reg.RSI, reg.RDX, reg.RDI
+	c.Load(c.Param("k"), k)
+	c.Load(c.Param("src"), src)
+	c.Load(c.Param("ss"), ss)
+	c.Load(c.Param("dst"), dst)
+	c.TESTQ(k, k)
+	c.JEQ(LabelRef("gemmPackAVX2_done"))
+	c.Label("gemmPackAVX2_loop")
+	c.VMOVUPS(Mem{Base: src}, reg.Y0)
+	c.VMOVUPS(Mem{Base: src, Disp: 32}, reg.Y1)
+	c.VMOVUPS(reg.Y0, Mem{Base: dst})
+	c.VMOVUPS(reg.Y1, Mem{Base: dst, Disp: 32})
+	c.ADDQ(ss, src)
+	c.ADDQ(U32(64), dst)
+	c.DECQ(k)
+	c.JNE(LabelRef("gemmPackAVX2_loop"))
+	c.Label("gemmPackAVX2_done")
+	c.VZEROUPPER()
+	c.RET()
 }
 
 func genGemmTile(c *build.Context, typ string, size, mr int) {
