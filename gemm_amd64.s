@@ -2345,3 +2345,393 @@ gemmPackAVX2_loop:
 gemmPackAVX2_done:
 	VZEROUPPER
 	RET
+
+// func gemmPackT32AVX2(kb int, src *float32, ss int, nj int, dst *float32)
+// Requires: AVX
+TEXT ·gemmPackT32AVX2(SB), NOSPLIT, $0-40
+	// For p < 8*kb and c < 16 (the panel's columns, two blocks of 8):
+	//   column c of dst row p (64 bytes a row) = the element at src + c*ss + p*size if c < nj, else +0
+	// Registers: CX block counter; SI src of the block (advanced by 32 bytes); R8 ss;
+	// R9 nj; DI dst (advanced by L rows of 64 bytes); DX the row of src being loaded;
+	// Y0..Y7 rows in, Y8..Y15 unpacked, Y0..Y7 shuffled, Y8..Y15 columns out.
+	MOVQ  kb+0(FP), CX
+	MOVQ  src+8(FP), SI
+	MOVQ  ss+16(FP), R8
+	MOVQ  nj+24(FP), R9
+	MOVQ  dst+32(FP), DI
+	TESTQ CX, CX
+	JEQ   gemmPackT32AVX2_done
+
+gemmPackT32AVX2_loop:
+	MOVQ    SI, DX
+	CMPQ    R9, $0x00000000
+	JLE     gemmPackT32AVX2_zero0
+	VMOVUPS (DX), Y0
+	JMP     gemmPackT32AVX2_next0
+
+gemmPackT32AVX2_zero0:
+	VXORPS Y0, Y0, Y0
+
+gemmPackT32AVX2_next0:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x00000001
+	JLE     gemmPackT32AVX2_zero1
+	VMOVUPS (DX), Y1
+	JMP     gemmPackT32AVX2_next1
+
+gemmPackT32AVX2_zero1:
+	VXORPS Y1, Y1, Y1
+
+gemmPackT32AVX2_next1:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x00000002
+	JLE     gemmPackT32AVX2_zero2
+	VMOVUPS (DX), Y2
+	JMP     gemmPackT32AVX2_next2
+
+gemmPackT32AVX2_zero2:
+	VXORPS Y2, Y2, Y2
+
+gemmPackT32AVX2_next2:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x00000003
+	JLE     gemmPackT32AVX2_zero3
+	VMOVUPS (DX), Y3
+	JMP     gemmPackT32AVX2_next3
+
+gemmPackT32AVX2_zero3:
+	VXORPS Y3, Y3, Y3
+
+gemmPackT32AVX2_next3:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x00000004
+	JLE     gemmPackT32AVX2_zero4
+	VMOVUPS (DX), Y4
+	JMP     gemmPackT32AVX2_next4
+
+gemmPackT32AVX2_zero4:
+	VXORPS Y4, Y4, Y4
+
+gemmPackT32AVX2_next4:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x00000005
+	JLE     gemmPackT32AVX2_zero5
+	VMOVUPS (DX), Y5
+	JMP     gemmPackT32AVX2_next5
+
+gemmPackT32AVX2_zero5:
+	VXORPS Y5, Y5, Y5
+
+gemmPackT32AVX2_next5:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x00000006
+	JLE     gemmPackT32AVX2_zero6
+	VMOVUPS (DX), Y6
+	JMP     gemmPackT32AVX2_next6
+
+gemmPackT32AVX2_zero6:
+	VXORPS Y6, Y6, Y6
+
+gemmPackT32AVX2_next6:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x00000007
+	JLE     gemmPackT32AVX2_zero7
+	VMOVUPS (DX), Y7
+	JMP     gemmPackT32AVX2_next7
+
+gemmPackT32AVX2_zero7:
+	VXORPS Y7, Y7, Y7
+
+gemmPackT32AVX2_next7:
+	ADDQ R8, DX
+
+	// transpose rows 0..7 into columns 0..7 of 8 panel rows
+	VUNPCKLPS  Y1, Y0, Y8
+	VUNPCKHPS  Y1, Y0, Y9
+	VUNPCKLPS  Y3, Y2, Y10
+	VUNPCKHPS  Y3, Y2, Y11
+	VUNPCKLPS  Y5, Y4, Y12
+	VUNPCKHPS  Y5, Y4, Y13
+	VUNPCKLPS  Y7, Y6, Y14
+	VUNPCKHPS  Y7, Y6, Y15
+	VSHUFPS    $0x44, Y10, Y8, Y0
+	VSHUFPS    $0xee, Y10, Y8, Y1
+	VSHUFPS    $0x44, Y11, Y9, Y2
+	VSHUFPS    $0xee, Y11, Y9, Y3
+	VSHUFPS    $0x44, Y14, Y12, Y4
+	VSHUFPS    $0xee, Y14, Y12, Y5
+	VSHUFPS    $0x44, Y15, Y13, Y6
+	VSHUFPS    $0xee, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS    Y8, (DI)
+	VMOVUPS    Y9, 64(DI)
+	VMOVUPS    Y10, 128(DI)
+	VMOVUPS    Y11, 192(DI)
+	VMOVUPS    Y12, 256(DI)
+	VMOVUPS    Y13, 320(DI)
+	VMOVUPS    Y14, 384(DI)
+	VMOVUPS    Y15, 448(DI)
+	CMPQ       R9, $0x00000008
+	JLE        gemmPackT32AVX2_zero8
+	VMOVUPS    (DX), Y0
+	JMP        gemmPackT32AVX2_next8
+
+gemmPackT32AVX2_zero8:
+	VXORPS Y0, Y0, Y0
+
+gemmPackT32AVX2_next8:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x00000009
+	JLE     gemmPackT32AVX2_zero9
+	VMOVUPS (DX), Y1
+	JMP     gemmPackT32AVX2_next9
+
+gemmPackT32AVX2_zero9:
+	VXORPS Y1, Y1, Y1
+
+gemmPackT32AVX2_next9:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x0000000a
+	JLE     gemmPackT32AVX2_zero10
+	VMOVUPS (DX), Y2
+	JMP     gemmPackT32AVX2_next10
+
+gemmPackT32AVX2_zero10:
+	VXORPS Y2, Y2, Y2
+
+gemmPackT32AVX2_next10:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x0000000b
+	JLE     gemmPackT32AVX2_zero11
+	VMOVUPS (DX), Y3
+	JMP     gemmPackT32AVX2_next11
+
+gemmPackT32AVX2_zero11:
+	VXORPS Y3, Y3, Y3
+
+gemmPackT32AVX2_next11:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x0000000c
+	JLE     gemmPackT32AVX2_zero12
+	VMOVUPS (DX), Y4
+	JMP     gemmPackT32AVX2_next12
+
+gemmPackT32AVX2_zero12:
+	VXORPS Y4, Y4, Y4
+
+gemmPackT32AVX2_next12:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x0000000d
+	JLE     gemmPackT32AVX2_zero13
+	VMOVUPS (DX), Y5
+	JMP     gemmPackT32AVX2_next13
+
+gemmPackT32AVX2_zero13:
+	VXORPS Y5, Y5, Y5
+
+gemmPackT32AVX2_next13:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x0000000e
+	JLE     gemmPackT32AVX2_zero14
+	VMOVUPS (DX), Y6
+	JMP     gemmPackT32AVX2_next14
+
+gemmPackT32AVX2_zero14:
+	VXORPS Y6, Y6, Y6
+
+gemmPackT32AVX2_next14:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x0000000f
+	JLE     gemmPackT32AVX2_zero15
+	VMOVUPS (DX), Y7
+	JMP     gemmPackT32AVX2_next15
+
+gemmPackT32AVX2_zero15:
+	VXORPS Y7, Y7, Y7
+
+gemmPackT32AVX2_next15:
+	ADDQ R8, DX
+
+	// transpose rows 8..15 into columns 8..15 of 8 panel rows
+	VUNPCKLPS  Y1, Y0, Y8
+	VUNPCKHPS  Y1, Y0, Y9
+	VUNPCKLPS  Y3, Y2, Y10
+	VUNPCKHPS  Y3, Y2, Y11
+	VUNPCKLPS  Y5, Y4, Y12
+	VUNPCKHPS  Y5, Y4, Y13
+	VUNPCKLPS  Y7, Y6, Y14
+	VUNPCKHPS  Y7, Y6, Y15
+	VSHUFPS    $0x44, Y10, Y8, Y0
+	VSHUFPS    $0xee, Y10, Y8, Y1
+	VSHUFPS    $0x44, Y11, Y9, Y2
+	VSHUFPS    $0xee, Y11, Y9, Y3
+	VSHUFPS    $0x44, Y14, Y12, Y4
+	VSHUFPS    $0xee, Y14, Y12, Y5
+	VSHUFPS    $0x44, Y15, Y13, Y6
+	VSHUFPS    $0xee, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS    Y8, 32(DI)
+	VMOVUPS    Y9, 96(DI)
+	VMOVUPS    Y10, 160(DI)
+	VMOVUPS    Y11, 224(DI)
+	VMOVUPS    Y12, 288(DI)
+	VMOVUPS    Y13, 352(DI)
+	VMOVUPS    Y14, 416(DI)
+	VMOVUPS    Y15, 480(DI)
+	ADDQ       $0x00000020, SI
+	ADDQ       $0x00000200, DI
+	DECQ       CX
+	JNE        gemmPackT32AVX2_loop
+
+gemmPackT32AVX2_done:
+	VZEROUPPER
+	RET
+
+// func gemmPackT64AVX2(kb int, src *float64, ss int, nj int, dst *float64)
+// Requires: AVX
+TEXT ·gemmPackT64AVX2(SB), NOSPLIT, $0-40
+	// For p < 4*kb and c < 8 (the panel's columns, two blocks of 4):
+	//   column c of dst row p (64 bytes a row) = the element at src + c*ss + p*size if c < nj, else +0
+	// Registers: CX block counter; SI src of the block (advanced by 32 bytes); R8 ss;
+	// R9 nj; DI dst (advanced by L rows of 64 bytes); DX the row of src being loaded;
+	// Y0..Y7 rows in, Y8..Y15 unpacked, Y0..Y7 shuffled, Y8..Y15 columns out.
+	MOVQ  kb+0(FP), CX
+	MOVQ  src+8(FP), SI
+	MOVQ  ss+16(FP), R8
+	MOVQ  nj+24(FP), R9
+	MOVQ  dst+32(FP), DI
+	TESTQ CX, CX
+	JEQ   gemmPackT64AVX2_done
+
+gemmPackT64AVX2_loop:
+	MOVQ    SI, DX
+	CMPQ    R9, $0x00000000
+	JLE     gemmPackT64AVX2_zero0
+	VMOVUPS (DX), Y0
+	JMP     gemmPackT64AVX2_next0
+
+gemmPackT64AVX2_zero0:
+	VXORPS Y0, Y0, Y0
+
+gemmPackT64AVX2_next0:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x00000001
+	JLE     gemmPackT64AVX2_zero1
+	VMOVUPS (DX), Y1
+	JMP     gemmPackT64AVX2_next1
+
+gemmPackT64AVX2_zero1:
+	VXORPS Y1, Y1, Y1
+
+gemmPackT64AVX2_next1:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x00000002
+	JLE     gemmPackT64AVX2_zero2
+	VMOVUPS (DX), Y2
+	JMP     gemmPackT64AVX2_next2
+
+gemmPackT64AVX2_zero2:
+	VXORPS Y2, Y2, Y2
+
+gemmPackT64AVX2_next2:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x00000003
+	JLE     gemmPackT64AVX2_zero3
+	VMOVUPS (DX), Y3
+	JMP     gemmPackT64AVX2_next3
+
+gemmPackT64AVX2_zero3:
+	VXORPS Y3, Y3, Y3
+
+gemmPackT64AVX2_next3:
+	ADDQ R8, DX
+
+	// transpose rows 0..3 into columns 0..3 of 4 panel rows
+	VUNPCKLPD  Y1, Y0, Y8
+	VUNPCKHPD  Y1, Y0, Y9
+	VUNPCKLPD  Y3, Y2, Y10
+	VUNPCKHPD  Y3, Y2, Y11
+	VPERM2F128 $0x20, Y10, Y8, Y12
+	VPERM2F128 $0x20, Y11, Y9, Y13
+	VPERM2F128 $0x31, Y10, Y8, Y14
+	VPERM2F128 $0x31, Y11, Y9, Y15
+	VMOVUPS    Y12, (DI)
+	VMOVUPS    Y13, 64(DI)
+	VMOVUPS    Y14, 128(DI)
+	VMOVUPS    Y15, 192(DI)
+	CMPQ       R9, $0x00000004
+	JLE        gemmPackT64AVX2_zero4
+	VMOVUPS    (DX), Y0
+	JMP        gemmPackT64AVX2_next4
+
+gemmPackT64AVX2_zero4:
+	VXORPS Y0, Y0, Y0
+
+gemmPackT64AVX2_next4:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x00000005
+	JLE     gemmPackT64AVX2_zero5
+	VMOVUPS (DX), Y1
+	JMP     gemmPackT64AVX2_next5
+
+gemmPackT64AVX2_zero5:
+	VXORPS Y1, Y1, Y1
+
+gemmPackT64AVX2_next5:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x00000006
+	JLE     gemmPackT64AVX2_zero6
+	VMOVUPS (DX), Y2
+	JMP     gemmPackT64AVX2_next6
+
+gemmPackT64AVX2_zero6:
+	VXORPS Y2, Y2, Y2
+
+gemmPackT64AVX2_next6:
+	ADDQ    R8, DX
+	CMPQ    R9, $0x00000007
+	JLE     gemmPackT64AVX2_zero7
+	VMOVUPS (DX), Y3
+	JMP     gemmPackT64AVX2_next7
+
+gemmPackT64AVX2_zero7:
+	VXORPS Y3, Y3, Y3
+
+gemmPackT64AVX2_next7:
+	ADDQ R8, DX
+
+	// transpose rows 4..7 into columns 4..7 of 4 panel rows
+	VUNPCKLPD  Y1, Y0, Y8
+	VUNPCKHPD  Y1, Y0, Y9
+	VUNPCKLPD  Y3, Y2, Y10
+	VUNPCKHPD  Y3, Y2, Y11
+	VPERM2F128 $0x20, Y10, Y8, Y12
+	VPERM2F128 $0x20, Y11, Y9, Y13
+	VPERM2F128 $0x31, Y10, Y8, Y14
+	VPERM2F128 $0x31, Y11, Y9, Y15
+	VMOVUPS    Y12, 32(DI)
+	VMOVUPS    Y13, 96(DI)
+	VMOVUPS    Y14, 160(DI)
+	VMOVUPS    Y15, 224(DI)
+	ADDQ       $0x00000020, SI
+	ADDQ       $0x00000100, DI
+	DECQ       CX
+	JNE        gemmPackT64AVX2_loop
+
+gemmPackT64AVX2_done:
+	VZEROUPPER
+	RET

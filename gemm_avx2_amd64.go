@@ -100,23 +100,27 @@ func gemmPackB[F Float](transB bool, k int, b []F, ldb, j0, nj, nr int, panel []
 		}
 		return
 	}
-	// opB(p, j) = b[j*ldb+p]: column j of op(B) is a row of b. Transpose
-	// blocks of 8 values of p, so that the rows of the panel being
-	// written stay in L1 while nj rows of b are read in order.
-	for p0 := 0; p0 < k; p0 += 8 {
-		pe := min(p0+8, k)
-		for c := 0; c < nj; c++ {
-			src := b[(j0+c)*ldb+p0 : (j0+c)*ldb+pe]
-			for i, v := range src {
-				panel[(p0+i)*nr+c] = v
-			}
+	// opB(p, j) = b[j*ldb+p]: column j of op(B) is a row of b. Whole
+	// blocks of 8 (float32) or 4 (float64) values of p are transposed in
+	// assembly, the rest here.
+	size := int(unsafe.Sizeof(b[0]))
+	lanes := 32 / size
+	kb := k / lanes
+	if kb > 0 {
+		_ = b[(j0+nj-1)*ldb+kb*lanes-1]
+		if size == 4 {
+			gemmPackT32AVX2(kb, (*float32)(unsafe.Pointer(&b[j0*ldb])), ldb*4, nj, (*float32)(unsafe.Pointer(&panel[0])))
+		} else {
+			gemmPackT64AVX2(kb, (*float64)(unsafe.Pointer(&b[j0*ldb])), ldb*8, nj, (*float64)(unsafe.Pointer(&panel[0])))
 		}
-		if nj < nr {
-			for p := p0; p < pe; p++ {
-				row := panel[p*nr+nj : p*nr+nr]
-				for c := range row {
-					row[c] = 0
-				}
+	}
+	for p := kb * lanes; p < k; p++ {
+		row := panel[p*nr : p*nr+nr]
+		for c := range row {
+			if c < nj {
+				row[c] = b[(j0+c)*ldb+p]
+			} else {
+				row[c] = 0
 			}
 		}
 	}
@@ -235,3 +239,20 @@ func gemm64Tile6AVX2(k int, a *float64, rs, ps int, b *float64, bs int, c *float
 //
 //go:noescape
 func gemmPackAVX2(k int, src *byte, ss int, dst *byte)
+
+// gemmPackT32AVX2 and gemmPackT64AVX2 pack a panel of op(B) when transB:
+// with L = 8 (float32) or 4 (float64) and nr = 2L columns,
+//
+//	for p := 0; p < kb*L; p++ {
+//		for c := 0; c < nr; c++ {
+//			dst[p*nr+c] = src[c*ld+p] if c < nj, else 0 // ss = ld*size bytes
+//		}
+//	}
+//
+// Rows c >= nj of src are not read.
+//
+//go:noescape
+func gemmPackT32AVX2(kb int, src *float32, ss int, nj int, dst *float32)
+
+//go:noescape
+func gemmPackT64AVX2(kb int, src *float64, ss int, nj int, dst *float64)

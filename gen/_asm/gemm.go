@@ -60,6 +60,95 @@ func genGemm(c *build.Context) {
 		}
 	}
 	genGemmPack(c)
+	genGemmPackT(c, "float32", 4)
+	genGemmPackT(c, "float64", 8)
+}
+
+// genGemmPackT emits gemmPackT{32,64}AVX2, the packing of a panel of B
+// when transB: column j of op(B) is row j of b, so the panel is a
+// transpose, done in L×L blocks (L = 8 float32 or 4 float64 lanes) with
+// unpack, shuffle and 128-bit permutes. Rows of b at or past nj become
+// +0 columns of the panel (no load).
+func genGemmPackT(c *build.Context, typ string, size int) {
+	bits, lanes := 8*size, 32/size
+	name := fmt.Sprintf("gemmPackT%dAVX2", bits)
+	c.Function(name)
+	c.Attributes(0x4) // NOSPLIT
+	c.SignatureExpr(fmt.Sprintf("func(kb int, src *%[1]s, ss int, nj int, dst *%[1]s)", typ))
+	c.Comment(
+		fmt.Sprintf("For p < %d*kb and c < %d (the panel's columns, two blocks of %d):", lanes, 2*lanes, lanes),
+		"  column c of dst row p (64 bytes a row) = the element at src + c*ss + p*size if c < nj, else +0",
+		fmt.Sprintf("Registers: CX block counter; SI src of the block (advanced by %d bytes); R8 ss;", 32),
+		"R9 nj; DI dst (advanced by L rows of 64 bytes); DX the row of src being loaded;",
+		"Y0..Y7 rows in, Y8..Y15 unpacked, Y0..Y7 shuffled, Y8..Y15 columns out.",
+	)
+	kb, src, ss, nj, dst, q := reg.RCX, reg.RSI, reg.R8, reg.R9, reg.RDI, reg.RDX
+	y := []reg.VecPhysical{reg.Y0, reg.Y1, reg.Y2, reg.Y3, reg.Y4, reg.Y5, reg.Y6, reg.Y7,
+		reg.Y8, reg.Y9, reg.Y10, reg.Y11, reg.Y12, reg.Y13, reg.Y14, reg.Y15}
+	c.Load(c.Param("kb"), kb)
+	c.Load(c.Param("src"), src)
+	c.Load(c.Param("ss"), ss)
+	c.Load(c.Param("nj"), nj)
+	c.Load(c.Param("dst"), dst)
+	c.TESTQ(kb, kb)
+	c.JEQ(LabelRef(name + "_done"))
+	c.Label(name + "_loop")
+	c.MOVQ(src, q)
+	for cb := 0; cb < 2; cb++ {
+		for r := 0; r < lanes; r++ {
+			row := cb*lanes + r
+			zero, next := fmt.Sprintf("%s_zero%d", name, row), fmt.Sprintf("%s_next%d", name, row)
+			c.CMPQ(nj, U32(row))
+			c.JLE(LabelRef(zero))
+			c.VMOVUPS(Mem{Base: q}, y[r])
+			c.JMP(LabelRef(next))
+			c.Label(zero)
+			c.VXORPS(y[r], y[r], y[r])
+			c.Label(next)
+			c.ADDQ(ss, q)
+		}
+		c.Commentf("transpose rows %d..%d into columns %d..%d of %d panel rows", cb*lanes, cb*lanes+lanes-1, cb*lanes, cb*lanes+lanes-1, lanes)
+		var out []reg.VecPhysical
+		if size == 4 {
+			// t = unpack pairs of rows; u = shuffle pairs of t; out = 128-bit halves of u.
+			for i := 0; i < 4; i++ {
+				c.VUNPCKLPS(y[2*i+1], y[2*i], y[8+2*i])
+				c.VUNPCKHPS(y[2*i+1], y[2*i], y[8+2*i+1])
+			}
+			for h := 0; h < 2; h++ { // rows 0..3, rows 4..7
+				t0, t1, t2, t3 := y[8+4*h], y[9+4*h], y[10+4*h], y[11+4*h]
+				c.VSHUFPS(U8(0x44), t2, t0, y[4*h])
+				c.VSHUFPS(U8(0xEE), t2, t0, y[4*h+1])
+				c.VSHUFPS(U8(0x44), t3, t1, y[4*h+2])
+				c.VSHUFPS(U8(0xEE), t3, t1, y[4*h+3])
+			}
+			for i := 0; i < 4; i++ {
+				c.VPERM2F128(U8(0x20), y[4+i], y[i], y[8+i])
+				c.VPERM2F128(U8(0x31), y[4+i], y[i], y[12+i])
+			}
+			out = y[8:16]
+		} else {
+			c.VUNPCKLPD(y[1], y[0], y[8])
+			c.VUNPCKHPD(y[1], y[0], y[9])
+			c.VUNPCKLPD(y[3], y[2], y[10])
+			c.VUNPCKHPD(y[3], y[2], y[11])
+			c.VPERM2F128(U8(0x20), y[10], y[8], y[12])
+			c.VPERM2F128(U8(0x20), y[11], y[9], y[13])
+			c.VPERM2F128(U8(0x31), y[10], y[8], y[14])
+			c.VPERM2F128(U8(0x31), y[11], y[9], y[15])
+			out = y[12:16]
+		}
+		for i, o := range out {
+			c.VMOVUPS(o, Mem{Base: dst, Disp: 64*i + 32*cb})
+		}
+	}
+	c.ADDQ(U32(32), src)
+	c.ADDQ(U32(64*lanes), dst)
+	c.DECQ(kb)
+	c.JNE(LabelRef(name + "_loop"))
+	c.Label(name + "_done")
+	c.VZEROUPPER()
+	c.RET()
 }
 
 // genGemmPack emits gemmPackAVX2, which copies a full panel of B (64
