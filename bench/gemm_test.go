@@ -22,7 +22,12 @@ import (
 //	benchstat -col /impl gemm.txt
 //
 // Names: BenchmarkGemm/<f32|f64>/<m>x<n>x<k><-transA|-transB>/impl=<name>;
-// the GFLOPS metric counts 2*m*n*k.
+// the GFLOPS metric counts 2*m*n*k (wall clock); cpu-ns/op is the CPU
+// time of the process per call (Linux; with GOMAXPROCS=1 and one
+// OpenBLAS thread that is the call itself), which on a shared machine
+// leaves out the time spent waiting for a core:
+//
+//	benchstat -col /impl -filter '.unit:cpu-ns/op' gemm.txt
 
 // gemmShape is one benchmarked call.
 type gemmShape struct {
@@ -123,10 +128,14 @@ func benchGemm[F downhill.Float](b *testing.B) {
 		}
 		for _, impl := range gemmImpls[F](b) {
 			b.Run(fmt.Sprintf("%v/impl=%s", s, impl.name), func(b *testing.B) {
+				cpu0, ok := processCPU()
 				for b.Loop() {
 					impl.gemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
 				}
 				b.ReportMetric(2*float64(s.m*s.n*s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+				if cpu1, ok1 := processCPU(); ok && ok1 {
+					b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
+				}
 			})
 		}
 	}
