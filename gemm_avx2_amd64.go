@@ -27,6 +27,10 @@ const (
 // gemmMR is the most rows of one tile: 12 ymm accumulators.
 const gemmMR = 6
 
+// gemmBlockBytes bounds the packed panels of B that the row tiles of A
+// sweep at a time: half of Zen 3's 512 KiB L2.
+const gemmBlockBytes = 256 << 10
+
 // Lane masks of VMASKMOVPS/PD: a vector whose first l lanes are valid
 // uses &gemmMask32[16-l] (l = 0..8), &gemmMask64[8-l] (l = 0..4).
 var (
@@ -47,34 +51,44 @@ func gemmAVX2[F Float](transA, transB bool, m, n, k int, alpha F, a []F, lda int
 	if beta == 0 {
 		flags = gemmBetaZero
 	}
-	panel := gemmPanel[F](k * nr)
+	// A block of panels of B (at most gemmBlockBytes, at least one panel)
+	// is packed at a time; each tile of rows of A then runs over every
+	// panel of the block while it is in L1.
+	nb := gemmBlockBytes / size / k / nr * nr
+	nb = min(max(nb, nr), (n+nr-1)/nr*nr)
+	panel := gemmPanel[F](k * nb)
 	pa := unsafe.Pointer(unsafe.SliceData(a))
 	pc := unsafe.Pointer(unsafe.SliceData(c))
-	for j0 := 0; j0 < n; j0 += nr {
-		nj := min(nr, n-j0)
-		gemmPackB(transB, k, b, ldb, j0, nj, nr, *panel)
-		bp, bs := unsafe.Pointer(unsafe.SliceData(*panel)), nr*size
-		fl := flags
-		var m0, m1 unsafe.Pointer
-		if nj < nr {
-			fl |= gemmMasked
-			half := nr / 2
-			if size == 4 {
-				m0, m1 = unsafe.Pointer(&gemmMask32[16-min(nj, half)]), unsafe.Pointer(&gemmMask32[16-max(nj-half, 0)])
-			} else {
-				m0, m1 = unsafe.Pointer(&gemmMask64[8-min(nj, half)]), unsafe.Pointer(&gemmMask64[8-max(nj-half, 0)])
-			}
+	for jb := 0; jb < n; jb += nb {
+		nbj := min(nb, n-jb)
+		for q := 0; q*nr < nbj; q++ {
+			gemmPackB(transB, k, b, ldb, jb+q*nr, min(nr, nbj-q*nr), nr, (*panel)[q*k*nr:(q+1)*k*nr])
 		}
 		for i0 := 0; i0 < m; i0 += gemmMR {
 			ap := unsafe.Add(pa, i0*rs)
-			cp := unsafe.Add(pc, (i0*ldc+j0)*size)
 			mr := min(gemmMR, m-i0)
-			if size == 4 {
-				gemmTile32(mr, k, (*float32)(ap), rs, ps, (*float32)(bp), bs, (*float32)(cp), ldc*4,
-					*(*float32)(unsafe.Pointer(&alpha)), *(*float32)(unsafe.Pointer(&beta)), fl, (*int32)(m0), (*int32)(m1))
-			} else {
-				gemmTile64(mr, k, (*float64)(ap), rs, ps, (*float64)(bp), bs, (*float64)(cp), ldc*8,
-					*(*float64)(unsafe.Pointer(&alpha)), *(*float64)(unsafe.Pointer(&beta)), fl, (*int64)(m0), (*int64)(m1))
+			for q := 0; q*nr < nbj; q++ {
+				j0, nj := jb+q*nr, min(nr, nbj-q*nr)
+				bp, bs := unsafe.Pointer(&(*panel)[q*k*nr]), nr*size
+				cp := unsafe.Add(pc, (i0*ldc+j0)*size)
+				fl := flags
+				var m0, m1 unsafe.Pointer
+				if nj < nr {
+					fl |= gemmMasked
+					half := nr / 2
+					if size == 4 {
+						m0, m1 = unsafe.Pointer(&gemmMask32[16-min(nj, half)]), unsafe.Pointer(&gemmMask32[16-max(nj-half, 0)])
+					} else {
+						m0, m1 = unsafe.Pointer(&gemmMask64[8-min(nj, half)]), unsafe.Pointer(&gemmMask64[8-max(nj-half, 0)])
+					}
+				}
+				if size == 4 {
+					gemmTile32(mr, k, (*float32)(ap), rs, ps, (*float32)(bp), bs, (*float32)(cp), ldc*4,
+						*(*float32)(unsafe.Pointer(&alpha)), *(*float32)(unsafe.Pointer(&beta)), fl, (*int32)(m0), (*int32)(m1))
+				} else {
+					gemmTile64(mr, k, (*float64)(ap), rs, ps, (*float64)(bp), bs, (*float64)(cp), ldc*8,
+						*(*float64)(unsafe.Pointer(&alpha)), *(*float64)(unsafe.Pointer(&beta)), fl, (*int64)(m0), (*int64)(m1))
+				}
 			}
 		}
 	}
