@@ -268,8 +268,8 @@ func genGemmTile(c *build.Context, typ string, size, mr int) {
 	alpha, beta := b0, b1
 	pc, cs, flags := reg.RSI, reg.R8, reg.RAX
 	c.Comment("Y12 = alpha, Y13 = beta in every lane")
-	bcast(mustAddr(c, "alpha"), alpha)
-	bcast(mustAddr(c, "beta"), beta)
+	bcast(gemmParamAddr(c, "alpha"), alpha)
+	bcast(gemmParamAddr(c, "beta"), beta)
 	c.Load(c.Param("c"), pc)
 	c.Load(c.Param("cs"), cs)
 	c.Load(c.Param("flags"), flags)
@@ -346,8 +346,8 @@ func genGemmTile(c *build.Context, typ string, size, mr int) {
 	c.RET()
 }
 
-// mustAddr is the frame address of parameter name.
-func mustAddr(c *build.Context, name string) Mem {
+// gemmParamAddr is the frame address of parameter name.
+func gemmParamAddr(c *build.Context, name string) Mem {
 	b, err := c.Param(name).Resolve()
 	if err != nil {
 		panic(err)
