@@ -39,6 +39,7 @@ func TestCrossCheckC(t *testing.T) {
 	var in bytes.Buffer
 	var want [][]byte
 	var names []string
+	var sizes []int
 	for i := 0; i < cases; i++ {
 		var w []byte
 		var name string
@@ -47,7 +48,18 @@ func TestCrossCheckC(t *testing.T) {
 		} else {
 			name, w = crossCase[float64](r, &in, i)
 		}
-		want, names = append(want, w), append(names, name)
+		want, names, sizes = append(want, w), append(names, name), append(sizes, 8-4*(1-i%2))
+	}
+	gemmCases := cases / 10
+	for i := 0; i < gemmCases; i++ {
+		var w []byte
+		var name string
+		if i%2 == 0 {
+			name, w = crossGemm[float32](r, &in)
+		} else {
+			name, w = crossGemm[float64](r, &in)
+		}
+		want, names, sizes = append(want, w), append(names, name), append(sizes, 8-4*(1-i%2))
 	}
 	cmd := exec.Command(bin)
 	cmd.Stdin = &in
@@ -63,15 +75,11 @@ func TestCrossCheckC(t *testing.T) {
 		}
 		g := got[:len(w)]
 		got = got[len(w):]
-		size := 8
-		if i%2 == 0 {
-			size = 4
-		}
-		if !sameValues(g, w, size) {
+		if !sameValues(g, w, sizes[i]) {
 			t.Fatalf("case %d (%s): Go and C results differ\nGo: %x\nC:  %x", i, names[i], w, g)
 		}
 	}
-	t.Logf("%d cases (7 kernels x float32/float64) identical to the C reference", cases)
+	t.Logf("%d cases (7 kernels x float32/float64) and %d of Gemm identical to the C reference", cases, gemmCases)
 }
 
 // sameValues compares two little-endian streams of float32 (size 4) or
@@ -179,4 +187,58 @@ func crossValue[F Float](r *rand.Rand, special float64) F {
 		}
 	}
 	return F(r.NormFloat64() * 3)
+}
+
+// crossGemm writes one random Gemm case (kernel 7) for the C program and
+// returns its name and the C that this package computes.
+func crossGemm[F Float](r *rand.Rand, in *bytes.Buffer) (string, []byte) {
+	dim := func(big int) int {
+		if r.IntN(3) == 0 {
+			return r.IntN(4)
+		}
+		return r.IntN(big)
+	}
+	m, n, k := dim(30), dim(30), dim(200)
+	trans := r.IntN(4)
+	ta, tb := trans&1 != 0, trans&2 != 0
+	ra, ca, rb, cb := m, k, k, n
+	if ta {
+		ra, ca = k, m
+	}
+	if tb {
+		rb, cb = n, k
+	}
+	ld := func(cols int) int { return max(1, cols) + r.IntN(3) }
+	lda, ldb, ldc := ld(ca), ld(cb), ld(n)
+	sp := 0.0 // a special value in a k-chain often makes the whole element NaN
+	if r.IntN(2) == 0 {
+		sp = r.Float64() * 0.03
+	}
+	mat := func(rows, cols, ld int) []F {
+		l := 0
+		if rows > 0 && cols > 0 {
+			l = (rows-1)*ld + cols
+		}
+		s := make([]F, l)
+		for j := range s {
+			s[j] = crossValue[F](r, sp)
+		}
+		return s
+	}
+	a, b, c := mat(ra, ca, lda), mat(rb, cb, ldb), mat(m, n, ldc)
+	h := make([]F, 7)
+	h[0] = crossValue[F](r, sp)
+	if r.IntN(3) != 0 {
+		h[1] = crossValue[F](r, sp)
+	}
+	var z F
+	binary.Write(in, binary.LittleEndian, []int32{7, int32(unsafe.Sizeof(z)), 0, 0, 0,
+		int32(m), int32(n), int32(k), int32(lda), int32(ldb), int32(ldc), int32(trans)})
+	for _, s := range [][]F{h, a, b, c} {
+		binary.Write(in, binary.LittleEndian, s)
+	}
+	Gemm(ta, tb, m, n, k, h[0], a, lda, b, ldb, h[1], c, ldc)
+	var out bytes.Buffer
+	binary.Write(&out, binary.LittleEndian, c)
+	return fmt.Sprintf("Gemm %T m=%d n=%d k=%d transA=%v transB=%v lda=%d ldb=%d ldc=%d", z, m, n, k, ta, tb, lda, ldb, ldc), out.Bytes()
 }

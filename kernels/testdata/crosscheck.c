@@ -9,13 +9,23 @@
  * the element type (alpha, beta, scale, lr, mu, dampening, weight decay),
  * then arrays a[n], b[n], c[n], rows[n*m]. Output: a[n], b[n], c[n] and
  * one value (Dot's result, else 0).
+ *
+ * Gemm (kernel 7) has its own layout after the five header words (whose
+ * n, m and flags it ignores): int32 M, N, K, lda, ldb, ldc, trans (1 A,
+ * 2 B), then 7 values (alpha, beta, the rest unused), then A, B and C as
+ * stored ((rows-1)*ld + cols elements each, 0 for an empty matrix).
+ * Output: C as stored.
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { AXPY, AXPBY, SCALE, DOT, SUMROWS, MOMENTUM, BATCHMOMENTUM };
+enum { AXPY, AXPBY, SCALE, DOT, SUMROWS, MOMENTUM, BATCHMOMENTUM, GEMM };
+
+static size_t stored(int rows, int cols, int ld) {
+	return rows > 0 && cols > 0 ? (size_t)(rows - 1) * ld + cols : 0;
+}
 
 #define DEFINE(T, FMA, LANES)                                                   \
 static T sumcol_##T(const T *rows, int n, int m, int i, T scale) {              \
@@ -69,6 +79,40 @@ static int case_##T(int k, int n, int m, int flags) {                           
 	fwrite(c, sizeof(T), n, stdout); fwrite(&r, sizeof(T), 1, stdout);      \
 	free(a); free(b); free(c); free(rows);                                  \
 	return 0;                                                               \
+}                                                                               \
+/* C = alpha*op(A)*op(B) + beta*C, per element in order of p (issue 16). */   \
+static void gemm_##T(int M, int N, int K, int ta, int tb, T alpha, const T *A, \
+                     int lda, const T *B, int ldb, T beta, T *C, int ldc) {     \
+	for (int i = 0; i < M; i++)                                             \
+		for (int j = 0; j < N; j++) {                                   \
+			T acc = 0;                                              \
+			for (int p = 0; p < K; p++) {                           \
+				T x = ta ? A[(size_t)p * lda + i] : A[(size_t)i * lda + p]; \
+				T y = tb ? B[(size_t)j * ldb + p] : B[(size_t)p * ldb + j]; \
+				acc = FMA(x, y, acc);                           \
+			}                                                       \
+			T *cij = &C[(size_t)i * ldc + j];                       \
+			if (beta == 0) *cij = alpha * acc;                      \
+			else { T t = beta * *cij; *cij = FMA(alpha, acc, t); }  \
+		}                                                               \
+}                                                                               \
+static int gemmcase_##T(void) {                                                 \
+	int32_t d[7];                                                           \
+	T h[7];                                                                 \
+	if (fread(d, sizeof d, 1, stdin) != 1 || fread(h, sizeof(T), 7, stdin) != 7) return -1; \
+	int M = d[0], N = d[1], K = d[2], lda = d[3], ldb = d[4], ldc = d[5];   \
+	int ta = d[6] & 1, tb = (d[6] >> 1) & 1;                                \
+	size_t la = ta ? stored(K, M, lda) : stored(M, K, lda);                 \
+	size_t lb = tb ? stored(N, K, ldb) : stored(K, N, ldb);                 \
+	size_t lc = stored(M, N, ldc);                                          \
+	T *A = malloc((la + 1) * sizeof(T)), *B = malloc((lb + 1) * sizeof(T)); \
+	T *C = malloc((lc + 1) * sizeof(T));                                    \
+	if (fread(A, sizeof(T), la, stdin) != la || fread(B, sizeof(T), lb, stdin) != lb || \
+	    fread(C, sizeof(T), lc, stdin) != lc) return -1;                    \
+	gemm_##T(M, N, K, ta, tb, h[0], A, lda, B, ldb, h[1], C, ldc);          \
+	fwrite(C, sizeof(T), lc, stdout);                                       \
+	free(A); free(B); free(C);                                              \
+	return 0;                                                               \
 }
 
 DEFINE(float, fmaf, 64)
@@ -77,8 +121,12 @@ DEFINE(double, fma, 32)
 int main(void) {
 	int32_t hdr[5];
 	while (fread(hdr, sizeof hdr, 1, stdin) == 1) {
-		int rc = hdr[1] == 4 ? case_float(hdr[0], hdr[2], hdr[3], hdr[4])
-		                     : case_double(hdr[0], hdr[2], hdr[3], hdr[4]);
+		int rc;
+		if (hdr[0] == GEMM)
+			rc = hdr[1] == 4 ? gemmcase_float() : gemmcase_double();
+		else
+			rc = hdr[1] == 4 ? case_float(hdr[0], hdr[2], hdr[3], hdr[4])
+			                 : case_double(hdr[0], hdr[2], hdr[3], hdr[4]);
 		if (rc != 0) { fprintf(stderr, "crosscheck: short input\n"); return 1; }
 	}
 	return 0;

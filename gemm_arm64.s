@@ -1,0 +1,446 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Gemm's NEON micro-kernels (gemm_neon_arm64.go drives them). One tile is
+// 8 rows by one packed panel of B: 8 float32 or 4 float64 columns, two q
+// registers per row. Every element's k-chain runs in one accumulator
+// lane, in order of p, with VFMLA (one rounding per step):
+//
+//	acc := 0
+//	for p := 0; p < k; p++ { acc = fma(A(r,p), B(p,j), acc) }
+//	if flags&gemmBetaZero != 0 { C(r,j) = alpha*acc } else { C(r,j) = fma(alpha, acc, beta*C(r,j)) }
+//
+// A(r,p) is at a + r*rs + p*ps (A read in place, or a zero-padded copy
+// for the last rows), B(p,j) at b + 32*p + j*size (a packed panel), C(r,j)
+// at c + r*cs + j*size (C in place, or an 8-row tile buffer at the edges).
+// The Go assembler has no vector FMUL, so the products alpha*acc and
+// beta*C are fused multiply-adds onto -0: fma(x, y, -0) is x*y rounded
+// once, including the sign of a zero product (+0 + -0 = +0, -0 + -0 = -0).
+// Uses only base ARMv8 Advanced SIMD (NEON).
+
+// func gemm32TileNEON(k int, a *float32, rs, ps int, b *float32, c *float32, cs int, alpha, beta float32, flags int)
+//
+// Registers: V16..V31 acc (row r: V(16+2r) columns 0..3, V(17+2r) columns 4..7);
+// V0, V1 row p of B; V2..V9 A(r,p) broadcast; R0..R7 the rows of A, advanced
+// by ps (R8); R9 b; R10 p counter; epilogue: V10 alpha, V11 beta, V12 -0,
+// V13, V14 the results of a row, V14, V15 C; R11 c, R12 cs, R13 flags.
+TEXT ·gemm32TileNEON(SB), NOSPLIT, $0-72
+	MOVD k+0(FP), R10
+	MOVD a+8(FP), R0
+	MOVD rs+16(FP), R11
+	MOVD ps+24(FP), R8
+	MOVD b+32(FP), R9
+	ADD  R11, R0, R1                // R1..R7: rows 1..7 of A
+	ADD  R11, R1, R2
+	ADD  R11, R2, R3
+	ADD  R11, R3, R4
+	ADD  R11, R4, R5
+	ADD  R11, R5, R6
+	ADD  R11, R6, R7
+	VEOR V16.B16, V16.B16, V16.B16         // acc = +0
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+	VEOR V20.B16, V20.B16, V20.B16
+	VEOR V21.B16, V21.B16, V21.B16
+	VEOR V22.B16, V22.B16, V22.B16
+	VEOR V23.B16, V23.B16, V23.B16
+	VEOR V24.B16, V24.B16, V24.B16
+	VEOR V25.B16, V25.B16, V25.B16
+	VEOR V26.B16, V26.B16, V26.B16
+	VEOR V27.B16, V27.B16, V27.B16
+	VEOR V28.B16, V28.B16, V28.B16
+	VEOR V29.B16, V29.B16, V29.B16
+	VEOR V30.B16, V30.B16, V30.B16
+	VEOR V31.B16, V31.B16, V31.B16
+	CBZ  R10, gemm32TileNEON_tail
+
+gemm32TileNEON_loop:
+	VLD1.P 32(R9), [V0.S4, V1.S4]        // row p of B
+	VLD1R  (R0), [V2.S4]                // A(r,p) in every lane
+	VLD1R  (R1), [V3.S4]
+	VLD1R  (R2), [V4.S4]
+	VLD1R  (R3), [V5.S4]
+	VLD1R  (R4), [V6.S4]
+	VLD1R  (R5), [V7.S4]
+	VLD1R  (R6), [V8.S4]
+	VLD1R  (R7), [V9.S4]
+	ADD    R8, R0
+	ADD    R8, R1
+	ADD    R8, R2
+	ADD    R8, R3
+	ADD    R8, R4
+	ADD    R8, R5
+	ADD    R8, R6
+	ADD    R8, R7
+	VFMLA  V0.S4, V2.S4, V16.S4   // acc(0,:) = fma(A(0,p), B(p,:), acc(0,:))
+	VFMLA  V1.S4, V2.S4, V17.S4
+	VFMLA  V0.S4, V3.S4, V18.S4
+	VFMLA  V1.S4, V3.S4, V19.S4
+	VFMLA  V0.S4, V4.S4, V20.S4
+	VFMLA  V1.S4, V4.S4, V21.S4
+	VFMLA  V0.S4, V5.S4, V22.S4
+	VFMLA  V1.S4, V5.S4, V23.S4
+	VFMLA  V0.S4, V6.S4, V24.S4
+	VFMLA  V1.S4, V6.S4, V25.S4
+	VFMLA  V0.S4, V7.S4, V26.S4
+	VFMLA  V1.S4, V7.S4, V27.S4
+	VFMLA  V0.S4, V8.S4, V28.S4
+	VFMLA  V1.S4, V8.S4, V29.S4
+	VFMLA  V0.S4, V9.S4, V30.S4
+	VFMLA  V1.S4, V9.S4, V31.S4
+	SUB    $1, R10
+	CBNZ   R10, gemm32TileNEON_loop
+
+gemm32TileNEON_tail:
+	FMOVS alpha+56(FP), F10
+	VDUP  V10.S[0], V10.S4
+	FMOVS beta+60(FP), F11
+	VDUP  V11.S[0], V11.S4
+	MOVW  $0x80000000, R14
+	VDUP  R14, V12.S4                 // -0 in every lane
+	MOVD  c+40(FP), R11
+	MOVD  cs+48(FP), R12
+	MOVD  flags+64(FP), R13
+	TBNZ  $0, R13, gemm32TileNEON_beta0
+
+	// C(r,:) = fma(alpha, acc(r,:), beta*C(r,:)), beta*C = fma(beta, C, -0)
+	VLD1  (R11), [V14.S4, V15.S4]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.S4, V14.S4, V13.S4
+	VFMLA V10.S4, V16.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.S4, V15.S4, V14.S4
+	VFMLA V10.S4, V17.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	VLD1  (R11), [V14.S4, V15.S4]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.S4, V14.S4, V13.S4
+	VFMLA V10.S4, V18.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.S4, V15.S4, V14.S4
+	VFMLA V10.S4, V19.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	VLD1  (R11), [V14.S4, V15.S4]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.S4, V14.S4, V13.S4
+	VFMLA V10.S4, V20.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.S4, V15.S4, V14.S4
+	VFMLA V10.S4, V21.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	VLD1  (R11), [V14.S4, V15.S4]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.S4, V14.S4, V13.S4
+	VFMLA V10.S4, V22.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.S4, V15.S4, V14.S4
+	VFMLA V10.S4, V23.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	VLD1  (R11), [V14.S4, V15.S4]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.S4, V14.S4, V13.S4
+	VFMLA V10.S4, V24.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.S4, V15.S4, V14.S4
+	VFMLA V10.S4, V25.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	VLD1  (R11), [V14.S4, V15.S4]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.S4, V14.S4, V13.S4
+	VFMLA V10.S4, V26.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.S4, V15.S4, V14.S4
+	VFMLA V10.S4, V27.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	VLD1  (R11), [V14.S4, V15.S4]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.S4, V14.S4, V13.S4
+	VFMLA V10.S4, V28.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.S4, V15.S4, V14.S4
+	VFMLA V10.S4, V29.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	VLD1  (R11), [V14.S4, V15.S4]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.S4, V14.S4, V13.S4
+	VFMLA V10.S4, V30.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.S4, V15.S4, V14.S4
+	VFMLA V10.S4, V31.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	RET
+
+gemm32TileNEON_beta0:
+	// C(r,:) = alpha*acc(r,:) = fma(alpha, acc(r,:), -0); C is not read
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.S4, V16.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.S4, V17.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.S4, V18.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.S4, V19.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.S4, V20.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.S4, V21.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.S4, V22.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.S4, V23.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.S4, V24.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.S4, V25.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.S4, V26.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.S4, V27.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.S4, V28.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.S4, V29.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.S4, V30.S4, V13.S4
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.S4, V31.S4, V14.S4
+	VST1  [V13.S4, V14.S4], (R11)
+	ADD   R12, R11
+	RET
+
+// func gemm64TileNEON(k int, a *float64, rs, ps int, b *float64, c *float64, cs int, alpha, beta float64, flags int)
+//
+// Registers: V16..V31 acc (row r: V(16+2r) columns 0..1, V(17+2r) columns 2..3);
+// V0, V1 row p of B; V2..V9 A(r,p) broadcast; R0..R7 the rows of A, advanced
+// by ps (R8); R9 b; R10 p counter; epilogue: V10 alpha, V11 beta, V12 -0,
+// V13, V14 the results of a row, V14, V15 C; R11 c, R12 cs, R13 flags.
+TEXT ·gemm64TileNEON(SB), NOSPLIT, $0-80
+	MOVD k+0(FP), R10
+	MOVD a+8(FP), R0
+	MOVD rs+16(FP), R11
+	MOVD ps+24(FP), R8
+	MOVD b+32(FP), R9
+	ADD  R11, R0, R1                // R1..R7: rows 1..7 of A
+	ADD  R11, R1, R2
+	ADD  R11, R2, R3
+	ADD  R11, R3, R4
+	ADD  R11, R4, R5
+	ADD  R11, R5, R6
+	ADD  R11, R6, R7
+	VEOR V16.B16, V16.B16, V16.B16         // acc = +0
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+	VEOR V20.B16, V20.B16, V20.B16
+	VEOR V21.B16, V21.B16, V21.B16
+	VEOR V22.B16, V22.B16, V22.B16
+	VEOR V23.B16, V23.B16, V23.B16
+	VEOR V24.B16, V24.B16, V24.B16
+	VEOR V25.B16, V25.B16, V25.B16
+	VEOR V26.B16, V26.B16, V26.B16
+	VEOR V27.B16, V27.B16, V27.B16
+	VEOR V28.B16, V28.B16, V28.B16
+	VEOR V29.B16, V29.B16, V29.B16
+	VEOR V30.B16, V30.B16, V30.B16
+	VEOR V31.B16, V31.B16, V31.B16
+	CBZ  R10, gemm64TileNEON_tail
+
+gemm64TileNEON_loop:
+	VLD1.P 32(R9), [V0.D2, V1.D2]        // row p of B
+	VLD1R  (R0), [V2.D2]                // A(r,p) in every lane
+	VLD1R  (R1), [V3.D2]
+	VLD1R  (R2), [V4.D2]
+	VLD1R  (R3), [V5.D2]
+	VLD1R  (R4), [V6.D2]
+	VLD1R  (R5), [V7.D2]
+	VLD1R  (R6), [V8.D2]
+	VLD1R  (R7), [V9.D2]
+	ADD    R8, R0
+	ADD    R8, R1
+	ADD    R8, R2
+	ADD    R8, R3
+	ADD    R8, R4
+	ADD    R8, R5
+	ADD    R8, R6
+	ADD    R8, R7
+	VFMLA  V0.D2, V2.D2, V16.D2   // acc(0,:) = fma(A(0,p), B(p,:), acc(0,:))
+	VFMLA  V1.D2, V2.D2, V17.D2
+	VFMLA  V0.D2, V3.D2, V18.D2
+	VFMLA  V1.D2, V3.D2, V19.D2
+	VFMLA  V0.D2, V4.D2, V20.D2
+	VFMLA  V1.D2, V4.D2, V21.D2
+	VFMLA  V0.D2, V5.D2, V22.D2
+	VFMLA  V1.D2, V5.D2, V23.D2
+	VFMLA  V0.D2, V6.D2, V24.D2
+	VFMLA  V1.D2, V6.D2, V25.D2
+	VFMLA  V0.D2, V7.D2, V26.D2
+	VFMLA  V1.D2, V7.D2, V27.D2
+	VFMLA  V0.D2, V8.D2, V28.D2
+	VFMLA  V1.D2, V8.D2, V29.D2
+	VFMLA  V0.D2, V9.D2, V30.D2
+	VFMLA  V1.D2, V9.D2, V31.D2
+	SUB    $1, R10
+	CBNZ   R10, gemm64TileNEON_loop
+
+gemm64TileNEON_tail:
+	FMOVD alpha+56(FP), F10
+	VDUP  V10.D[0], V10.D2
+	FMOVD beta+64(FP), F11
+	VDUP  V11.D[0], V11.D2
+	MOVD  $0x8000000000000000, R14
+	VDUP  R14, V12.D2                 // -0 in every lane
+	MOVD  c+40(FP), R11
+	MOVD  cs+48(FP), R12
+	MOVD  flags+72(FP), R13
+	TBNZ  $0, R13, gemm64TileNEON_beta0
+
+	// C(r,:) = fma(alpha, acc(r,:), beta*C(r,:)), beta*C = fma(beta, C, -0)
+	VLD1  (R11), [V14.D2, V15.D2]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.D2, V14.D2, V13.D2
+	VFMLA V10.D2, V16.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.D2, V15.D2, V14.D2
+	VFMLA V10.D2, V17.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	VLD1  (R11), [V14.D2, V15.D2]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.D2, V14.D2, V13.D2
+	VFMLA V10.D2, V18.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.D2, V15.D2, V14.D2
+	VFMLA V10.D2, V19.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	VLD1  (R11), [V14.D2, V15.D2]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.D2, V14.D2, V13.D2
+	VFMLA V10.D2, V20.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.D2, V15.D2, V14.D2
+	VFMLA V10.D2, V21.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	VLD1  (R11), [V14.D2, V15.D2]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.D2, V14.D2, V13.D2
+	VFMLA V10.D2, V22.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.D2, V15.D2, V14.D2
+	VFMLA V10.D2, V23.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	VLD1  (R11), [V14.D2, V15.D2]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.D2, V14.D2, V13.D2
+	VFMLA V10.D2, V24.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.D2, V15.D2, V14.D2
+	VFMLA V10.D2, V25.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	VLD1  (R11), [V14.D2, V15.D2]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.D2, V14.D2, V13.D2
+	VFMLA V10.D2, V26.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.D2, V15.D2, V14.D2
+	VFMLA V10.D2, V27.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	VLD1  (R11), [V14.D2, V15.D2]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.D2, V14.D2, V13.D2
+	VFMLA V10.D2, V28.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.D2, V15.D2, V14.D2
+	VFMLA V10.D2, V29.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	VLD1  (R11), [V14.D2, V15.D2]
+	VMOV  V12.B16, V13.B16
+	VFMLA V11.D2, V14.D2, V13.D2
+	VFMLA V10.D2, V30.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V11.D2, V15.D2, V14.D2
+	VFMLA V10.D2, V31.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	RET
+
+gemm64TileNEON_beta0:
+	// C(r,:) = alpha*acc(r,:) = fma(alpha, acc(r,:), -0); C is not read
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.D2, V16.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.D2, V17.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.D2, V18.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.D2, V19.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.D2, V20.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.D2, V21.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.D2, V22.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.D2, V23.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.D2, V24.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.D2, V25.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.D2, V26.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.D2, V27.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.D2, V28.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.D2, V29.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	VMOV  V12.B16, V13.B16
+	VFMLA V10.D2, V30.D2, V13.D2
+	VMOV  V12.B16, V14.B16
+	VFMLA V10.D2, V31.D2, V14.D2
+	VST1  [V13.D2, V14.D2], (R11)
+	ADD   R12, R11
+	RET
