@@ -132,3 +132,35 @@ func BenchmarkLevel1(b *testing.B) {
 }
 
 var sink float64
+
+// BenchmarkRoutines: each Level 1 routine alone, n = 1000 (in L1 cache).
+func BenchmarkRoutines(b *testing.B) {
+	n := 1000
+	r := rand.New(rand.NewPCG(5, 1))
+	x, y := make([]float64, n), make([]float64, n)
+	for i := range x {
+		x[i], y[i] = r.NormFloat64(), r.NormFloat64()
+	}
+	s := 0.0
+	for _, im := range impls {
+		f := im.f64
+		for _, c := range []struct {
+			name string
+			run  func()
+		}{
+			{"Ddot", func() { s += f.Ddot(n, x, 1, y, 1) }},
+			{"Daxpy", func() { f.Daxpy(n, 1e-9, x, 1, y, 1) }},
+			{"Dscal", func() { f.Dscal(n, 1, y, 1) }},
+			{"Dnrm2", func() { s += f.Dnrm2(n, x, 1) }},
+			{"Dasum", func() { s += f.Dasum(n, x, 1) }},
+			{"Idamax", func() { s += float64(f.Idamax(n, x, 1)) }},
+		} {
+			b.Run(c.name+"/impl="+im.name, func(b *testing.B) {
+				for b.Loop() {
+					c.run()
+				}
+			})
+		}
+	}
+	sink = s
+}

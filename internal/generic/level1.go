@@ -22,14 +22,26 @@ func Asum[F kernels.Float](x []F) F {
 
 func asum64(x []float64) float64 {
 	var acc [kernels.Lanes64]float64
-	i := 0
-	for ; i+kernels.Lanes64 <= len(x); i += kernels.Lanes64 {
-		b := x[i : i+kernels.Lanes64]
-		for j := range acc {
-			acc[j] += math.Abs(b[j])
+	nb := len(x) / kernels.Lanes64 * kernels.Lanes64
+	// Four lanes at a time, each in a register, over every full block:
+	// four independent chains, and each lane still adds its elements in
+	// block order. (With eight, the compiler spills one accumulator and
+	// that lane's chain runs through memory.) |v| is taken on the bits
+	// in integer registers.
+	u := *(*[]uint64)(unsafe.Pointer(&x))
+	const m = 1<<63 - 1
+	for g := 0; g < kernels.Lanes64; g += 4 {
+		var a0, a1, a2, a3 float64
+		for i := g; i < nb; i += kernels.Lanes64 {
+			b := u[i : i+4 : i+4]
+			a0 += math.Float64frombits(b[0] & m)
+			a1 += math.Float64frombits(b[1] & m)
+			a2 += math.Float64frombits(b[2] & m)
+			a3 += math.Float64frombits(b[3] & m)
 		}
+		acc[g], acc[g+1], acc[g+2], acc[g+3] = a0, a1, a2, a3
 	}
-	for j, v := range x[i:] {
+	for j, v := range x[nb:] {
 		acc[j] += math.Abs(v)
 	}
 	return reduce64(acc[:])
@@ -37,14 +49,21 @@ func asum64(x []float64) float64 {
 
 func asum32(x []float32) float32 {
 	var acc [kernels.Lanes32]float32
-	i := 0
-	for ; i+kernels.Lanes32 <= len(x); i += kernels.Lanes32 {
-		b := x[i : i+kernels.Lanes32]
-		for j := range acc {
-			acc[j] += abs32(b[j])
+	nb := len(x) / kernels.Lanes32 * kernels.Lanes32
+	u := *(*[]uint32)(unsafe.Pointer(&x))
+	const m = 1<<31 - 1
+	for g := 0; g < kernels.Lanes32; g += 4 { // as asum64
+		var a0, a1, a2, a3 float32
+		for i := g; i < nb; i += kernels.Lanes32 {
+			b := u[i : i+4 : i+4]
+			a0 += math.Float32frombits(b[0] & m)
+			a1 += math.Float32frombits(b[1] & m)
+			a2 += math.Float32frombits(b[2] & m)
+			a3 += math.Float32frombits(b[3] & m)
 		}
+		acc[g], acc[g+1], acc[g+2], acc[g+3] = a0, a1, a2, a3
 	}
-	for j, v := range x[i:] {
+	for j, v := range x[nb:] {
 		acc[j] += abs32(v)
 	}
 	for h := kernels.Lanes32 / 2; h >= 1; h /= 2 {
@@ -56,10 +75,11 @@ func asum32(x []float32) float32 {
 }
 
 // Iamax is kernels.Iamax. The reference loop's result is the first index
-// whose |x[i]| equals the largest non-NaN |x[i]| (or 0 when x[0] is NaN);
-// this finds that maximum with four independent max chains (max is exact
-// and, on values >= +0 without NaN, independent of order), then the first
-// index that reaches it.
+// whose |x[i]| equals the largest non-NaN |x[i]| (or 0 when x[0] is NaN).
+// Four chains each run the reference loop on every fourth element
+// (starting from x[0]'s value and index), so each keeps the first index of
+// its own maximum; the result is the smallest index among the chains that
+// reach the overall maximum. Max is exact, so the split changes nothing.
 func Iamax[F kernels.Float](x []F) int {
 	if len(x) == 0 {
 		return -1
@@ -76,34 +96,30 @@ func iamax64(x []float64) int {
 		return 0
 	}
 	m1, m2, m3 := m0, m0, m0
+	var i0, i1, i2, i3 int
 	i := 1
 	for ; i+4 <= len(x); i += 4 {
+		b := x[i : i+4 : i+4]
 		// a > m is false for a NaN a, so NaN elements are skipped.
-		if a := math.Abs(x[i]); a > m0 {
-			m0 = a
+		if a := math.Abs(b[0]); a > m0 {
+			m0, i0 = a, i
 		}
-		if a := math.Abs(x[i+1]); a > m1 {
-			m1 = a
+		if a := math.Abs(b[1]); a > m1 {
+			m1, i1 = a, i+1
 		}
-		if a := math.Abs(x[i+2]); a > m2 {
-			m2 = a
+		if a := math.Abs(b[2]); a > m2 {
+			m2, i2 = a, i+2
 		}
-		if a := math.Abs(x[i+3]); a > m3 {
-			m3 = a
+		if a := math.Abs(b[3]); a > m3 {
+			m3, i3 = a, i+3
 		}
 	}
 	for ; i < len(x); i++ {
 		if a := math.Abs(x[i]); a > m0 {
-			m0 = a
+			m0, i0 = a, i
 		}
 	}
-	m := max(m0, m1, m2, m3)
-	for i, v := range x {
-		if math.Abs(v) == m {
-			return i
-		}
-	}
-	panic("unreachable")
+	return firstMax(m0, m1, m2, m3, i0, i1, i2, i3)
 }
 
 func iamax32(x []float32) int {
@@ -112,34 +128,48 @@ func iamax32(x []float32) int {
 		return 0
 	}
 	m1, m2, m3 := m0, m0, m0
+	var i0, i1, i2, i3 int
 	i := 1
 	for ; i+4 <= len(x); i += 4 {
-		if a := abs32(x[i]); a > m0 {
-			m0 = a
+		b := x[i : i+4 : i+4]
+		if a := abs32(b[0]); a > m0 {
+			m0, i0 = a, i
 		}
-		if a := abs32(x[i+1]); a > m1 {
-			m1 = a
+		if a := abs32(b[1]); a > m1 {
+			m1, i1 = a, i+1
 		}
-		if a := abs32(x[i+2]); a > m2 {
-			m2 = a
+		if a := abs32(b[2]); a > m2 {
+			m2, i2 = a, i+2
 		}
-		if a := abs32(x[i+3]); a > m3 {
-			m3 = a
+		if a := abs32(b[3]); a > m3 {
+			m3, i3 = a, i+3
 		}
 	}
 	for ; i < len(x); i++ {
 		if a := abs32(x[i]); a > m0 {
-			m0 = a
+			m0, i0 = a, i
 		}
 	}
-	m := max(m0, m1, m2, m3)
-	for i, v := range x {
-		if abs32(v) == m {
-			return i
-		}
-	}
-	panic("unreachable")
+	return firstMax(m0, m1, m2, m3, i0, i1, i2, i3)
 }
+
+// firstMax returns the smallest index i_k among the chains k whose m_k is
+// the largest (none is NaN).
+func firstMax[F kernels.Float](m0, m1, m2, m3 F, i0, i1, i2, i3 int) int {
+	m := max(m0, m1, m2, m3)
+	best := len64
+	for _, c := range [4]struct {
+		m F
+		i int
+	}{{m0, i0}, {m1, i1}, {m2, i2}, {m3, i3}} {
+		if c.m == m {
+			best = min(best, c.i)
+		}
+	}
+	return best
+}
+
+const len64 = int(^uint(0) >> 1)
 
 // Nrm2 is kernels.Nrm2. float64 computes Dot(x, x) here; package downhill
 // takes that dot product from the active path and calls Nrm2Finish.
@@ -195,18 +225,25 @@ func sumScaledSquares(x []float64, s float64) float64 {
 	return reduce64(acc[:])
 }
 
-// SumSquares64 is kernels.SumSquares64, a block of lanes at a time.
+// SumSquares64 is kernels.SumSquares64, four lanes at a time in
+// registers as asum64 (the squares are exact, so each lane's sum is a
+// plain chain of additions in block order).
 func SumSquares64(x []float32) float64 {
 	var acc [kernels.Lanes64]float64
-	i := 0
-	for ; i+kernels.Lanes64 <= len(x); i += kernels.Lanes64 {
-		b := x[i : i+kernels.Lanes64]
-		for j := range acc {
-			d := float64(b[j])
-			acc[j] += float64(d * d)
+	nb := len(x) / kernels.Lanes64 * kernels.Lanes64
+	for g := 0; g < kernels.Lanes64; g += 4 {
+		var a0, a1, a2, a3 float64
+		for i := g; i < nb; i += kernels.Lanes64 {
+			b := x[i : i+4 : i+4]
+			d0, d1, d2, d3 := float64(b[0]), float64(b[1]), float64(b[2]), float64(b[3])
+			a0 += float64(d0 * d0)
+			a1 += float64(d1 * d1)
+			a2 += float64(d2 * d2)
+			a3 += float64(d3 * d3)
 		}
+		acc[g], acc[g+1], acc[g+2], acc[g+3] = a0, a1, a2, a3
 	}
-	for j, v := range x[i:] {
+	for j, v := range x[nb:] {
 		d := float64(v)
 		acc[j] += float64(d * d)
 	}
