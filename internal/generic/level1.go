@@ -76,100 +76,54 @@ func asum32(x []float32) float32 {
 
 // Iamax is kernels.Iamax. The reference loop's result is the first index
 // whose |x[i]| equals the largest non-NaN |x[i]| (or 0 when x[0] is NaN).
-// Four chains each run the reference loop on every fourth element
-// (starting from x[0]'s value and index), so each keeps the first index of
-// its own maximum; the result is the smallest index among the chains that
-// reach the overall maximum. Max is exact, so the split changes nothing.
+// On values >= +0 the IEEE bit patterns order as the values do, so this
+// works on the bits with the sign cleared, as integers: a first pass finds
+// the largest, with NaNs (patterns above +Inf's) counted as 0, in four
+// branch-free chains; a second finds the first index that reaches it. A
+// NaN counted as 0 can only reach a largest value of 0, and then x[0]
+// (not NaN, so 0 too) comes first.
 func Iamax[F kernels.Float](x []F) int {
 	if len(x) == 0 {
 		return -1
 	}
 	if unsafe.Sizeof(x[0]) == 8 {
-		return iamax64(*(*[]float64)(unsafe.Pointer(&x)))
+		return iamaxBits(*(*[]uint64)(unsafe.Pointer(&x)), 1<<63-1, 0x7ff<<52)
 	}
-	return iamax32(*(*[]float32)(unsafe.Pointer(&x)))
+	u := *(*[]uint32)(unsafe.Pointer(&x))
+	return iamaxBits(u, 1<<31-1, 0xff<<23)
 }
 
-func iamax64(x []float64) int {
-	m0 := math.Abs(x[0])
-	if m0 != m0 {
+func iamaxBits[U uint32 | uint64](x []U, mask, inf U) int {
+	key := func(v U) U {
+		a := v & mask
+		if a > inf { // NaN
+			a = 0
+		}
+		return a
+	}
+	if x[0]&mask > inf {
 		return 0
 	}
-	m1, m2, m3 := m0, m0, m0
-	var i0, i1, i2, i3 int
-	i := 1
+	var m0, m1, m2, m3 U
+	i := 0
 	for ; i+4 <= len(x); i += 4 {
 		b := x[i : i+4 : i+4]
-		// a > m is false for a NaN a, so NaN elements are skipped.
-		if a := math.Abs(b[0]); a > m0 {
-			m0, i0 = a, i
-		}
-		if a := math.Abs(b[1]); a > m1 {
-			m1, i1 = a, i+1
-		}
-		if a := math.Abs(b[2]); a > m2 {
-			m2, i2 = a, i+2
-		}
-		if a := math.Abs(b[3]); a > m3 {
-			m3, i3 = a, i+3
-		}
+		m0 = max(m0, key(b[0]))
+		m1 = max(m1, key(b[1]))
+		m2 = max(m2, key(b[2]))
+		m3 = max(m3, key(b[3]))
 	}
 	for ; i < len(x); i++ {
-		if a := math.Abs(x[i]); a > m0 {
-			m0, i0 = a, i
-		}
+		m0 = max(m0, key(x[i]))
 	}
-	return firstMax(m0, m1, m2, m3, i0, i1, i2, i3)
-}
-
-func iamax32(x []float32) int {
-	m0 := abs32(x[0])
-	if m0 != m0 {
-		return 0
-	}
-	m1, m2, m3 := m0, m0, m0
-	var i0, i1, i2, i3 int
-	i := 1
-	for ; i+4 <= len(x); i += 4 {
-		b := x[i : i+4 : i+4]
-		if a := abs32(b[0]); a > m0 {
-			m0, i0 = a, i
-		}
-		if a := abs32(b[1]); a > m1 {
-			m1, i1 = a, i+1
-		}
-		if a := abs32(b[2]); a > m2 {
-			m2, i2 = a, i+2
-		}
-		if a := abs32(b[3]); a > m3 {
-			m3, i3 = a, i+3
-		}
-	}
-	for ; i < len(x); i++ {
-		if a := abs32(x[i]); a > m0 {
-			m0, i0 = a, i
-		}
-	}
-	return firstMax(m0, m1, m2, m3, i0, i1, i2, i3)
-}
-
-// firstMax returns the smallest index i_k among the chains k whose m_k is
-// the largest (none is NaN).
-func firstMax[F kernels.Float](m0, m1, m2, m3 F, i0, i1, i2, i3 int) int {
 	m := max(m0, m1, m2, m3)
-	best := len64
-	for _, c := range [4]struct {
-		m F
-		i int
-	}{{m0, i0}, {m1, i1}, {m2, i2}, {m3, i3}} {
-		if c.m == m {
-			best = min(best, c.i)
+	for i, v := range x {
+		if v&mask == m {
+			return i
 		}
 	}
-	return best
+	panic("unreachable")
 }
-
-const len64 = int(^uint(0) >> 1)
 
 // Nrm2 is kernels.Nrm2. float64 computes Dot(x, x) here; package downhill
 // takes that dot product from the active path and calls Nrm2Finish.

@@ -61,3 +61,27 @@ func testLevel1[F kernels.Float](t *testing.T) {
 		}
 	}
 }
+
+// Iamax works on bit patterns with NaN counted as 0: the cases where that
+// could go wrong (NaN among zeros, -0, Inf, NaN payloads with the sign
+// set, ties) against the reference loop.
+func TestIamaxBits(t *testing.T) {
+	nan, inf, negz := math.NaN(), math.Inf(1), math.Copysign(0, -1)
+	negNaN := math.Float64frombits(0xfff8000000000001)
+	for _, x := range [][]float64{
+		{0, nan, 0}, {negz, nan, 0}, {nan, 0}, {0, nan}, {negz, negNaN, 1e-320},
+		{1, -inf, nan, inf}, {nan, nan}, {3, -3, 3}, {0, 0, negz}, {1, negNaN, 2, nan, -2},
+		{5e-324, nan, 0}, {math.MaxFloat64, inf}, {2, 1, 0, 0, 2, 1},
+	} {
+		x32 := make([]float32, len(x))
+		for i, v := range x {
+			x32[i] = float32(v)
+		}
+		if got, want := Iamax(x), kernels.Iamax(x); got != want {
+			t.Errorf("Iamax(%v) = %d, kernels/ %d", x, got, want)
+		}
+		if got, want := Iamax(x32), kernels.Iamax(x32); got != want {
+			t.Errorf("Iamax(float32 %v) = %d, kernels/ %d", x, got, want)
+		}
+	}
+}
