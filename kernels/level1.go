@@ -75,8 +75,9 @@ func Iamax[F Float](x []F) int {
 //	ssq = the sum in Dot's order of fma(x[i]*s, x[i]*s, acc), x[i]*s rounded on its own
 //	result = math.Sqrt(ssq) * 2^-t
 //
-// After scaling the largest term lies in [2^-102, 4), so the sum neither
-// overflows (for any len(x) < 2^1018) nor loses the large terms to
+// After scaling the largest |x[i]*s| lies in [2^-51, 4) (in [0.5, 1)
+// unless t was clamped), its square in [2^-102, 16), so the sum neither
+// overflows (for any len(x) < 2^1019) nor loses the large terms to
 // underflow; the final multiplication overflows only when the norm itself
 // exceeds MaxFloat64.
 func Nrm2[F Float](x []F) F {
