@@ -226,6 +226,8 @@ func oneVec[F downhill.Float](t *testing.T, what string, call func(vec[F]) (F, i
 	}
 }
 
+// TestDsdot: Dsdot and Sdsdot are gonum's (see the package comment); this
+// keeps them checked should they ever run on downhill.
 func TestDsdot(t *testing.T) {
 	r := rand.New(rand.NewPCG(2, 13))
 	for _, n := range []int{-1, 0, 1, 7, 511, 512, 513, 1500, 3000} {
