@@ -42,7 +42,8 @@
 // Results follow downhill's rounding (fused multiply-adds, its canonical
 // summation orders), so they may differ from gonum's in the last bits;
 // gonum's contract is the tolerances of testblas, which this package's
-// tests run. For one input, every CPU gives the same bits.
+// tests run. The routines that run on downhill give the same bits on every
+// CPU.
 package gonumblas
 
 import (
