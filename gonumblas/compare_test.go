@@ -8,7 +8,6 @@ import (
 	"unsafe"
 
 	"github.com/downhill-go/downhill"
-	"github.com/downhill-go/downhill/gonumblas"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 	"gonum.org/v1/gonum/blas/testblas"
@@ -372,5 +371,3 @@ func at[F downhill.Float](x []F, ld int, t blas.Transpose, i, j int) F {
 	}
 	return x[j*ld+i]
 }
-
-var _ = gonumblas.Implementation{}
