@@ -4,7 +4,7 @@ package downhill
 
 import (
 	"github.com/downhill-go/downhill/dispatch"
-	"github.com/downhill-go/downhill/kernels"
+	"github.com/downhill-go/downhill/internal/generic"
 )
 
 // The path switch of every kernel on amd64: assembly where the path has
@@ -17,7 +17,7 @@ func axpy32(p Path, alpha float32, x, y []float32) {
 	case dispatch.AVX2:
 		axpy32AVX2(alpha, x, y)
 	default:
-		kernels.Axpy(alpha, x, y)
+		generic.Axpy(alpha, x, y)
 	}
 }
 
@@ -26,7 +26,7 @@ func axpy64(p Path, alpha float64, x, y []float64) {
 	case dispatch.AVX2:
 		axpy64AVX2(alpha, x, y)
 	default:
-		kernels.Axpy(alpha, x, y)
+		generic.Axpy(alpha, x, y)
 	}
 }
 
@@ -35,7 +35,7 @@ func axpby32(p Path, alpha float32, x []float32, beta float32, y []float32) {
 	case dispatch.AVX2:
 		axpby32AVX2(alpha, x, beta, y)
 	default:
-		kernels.Axpby(alpha, x, beta, y)
+		generic.Axpby(alpha, x, beta, y)
 	}
 }
 
@@ -44,7 +44,7 @@ func axpby64(p Path, alpha float64, x []float64, beta float64, y []float64) {
 	case dispatch.AVX2:
 		axpby64AVX2(alpha, x, beta, y)
 	default:
-		kernels.Axpby(alpha, x, beta, y)
+		generic.Axpby(alpha, x, beta, y)
 	}
 }
 
@@ -53,7 +53,7 @@ func scale32(p Path, alpha float32, x []float32) {
 	case dispatch.AVX2:
 		scale32AVX2(alpha, x)
 	default:
-		kernels.Scale(alpha, x)
+		generic.Scale(alpha, x)
 	}
 }
 
@@ -62,7 +62,7 @@ func scale64(p Path, alpha float64, x []float64) {
 	case dispatch.AVX2:
 		scale64AVX2(alpha, x)
 	default:
-		kernels.Scale(alpha, x)
+		generic.Scale(alpha, x)
 	}
 }
 
@@ -71,7 +71,7 @@ func dot32(p Path, x, y []float32) float32 {
 	case dispatch.AVX2:
 		return dot32AVX2(x, y)
 	default:
-		return kernels.Dot(x, y)
+		return generic.Dot(x, y)
 	}
 }
 
@@ -80,7 +80,7 @@ func dot64(p Path, x, y []float64) float64 {
 	case dispatch.AVX2:
 		return dot64AVX2(x, y)
 	default:
-		return kernels.Dot(x, y)
+		return generic.Dot(x, y)
 	}
 }
 
@@ -89,7 +89,7 @@ func sumRows32(p Path, dst []float32, scale float32, src []float32) {
 	case dispatch.AVX2:
 		sumRows32AVX2(dst, scale, src)
 	default:
-		kernels.SumRows(dst, scale, src)
+		generic.SumRows(dst, scale, src)
 	}
 }
 
@@ -98,7 +98,7 @@ func sumRows64(p Path, dst []float64, scale float64, src []float64) {
 	case dispatch.AVX2:
 		sumRows64AVX2(dst, scale, src)
 	default:
-		kernels.SumRows(dst, scale, src)
+		generic.SumRows(dst, scale, src)
 	}
 }
 

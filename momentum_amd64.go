@@ -4,7 +4,7 @@ package downhill
 
 import (
 	"github.com/downhill-go/downhill/dispatch"
-	"github.com/downhill-go/downhill/kernels"
+	"github.com/downhill-go/downhill/internal/generic"
 )
 
 // The path switch of the momentum kernels on amd64: assembly where the
@@ -17,7 +17,7 @@ func momentumStep32(p Path, param, g, v []float32, h *Momentum[float32]) {
 	case dispatch.AVX2:
 		momentumStep32AVX2(param, g, v, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, signMask32(h.Maximize), momentumVariant(h))
 	default:
-		kernels.MomentumStep(param, g, v, *h)
+		generic.MomentumStep(param, g, v, *h)
 	}
 }
 
@@ -26,7 +26,7 @@ func momentumStep64(p Path, param, g, v []float64, h *Momentum[float64]) {
 	case dispatch.AVX2:
 		momentumStep64AVX2(param, g, v, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, signMask64(h.Maximize), uint64(momentumVariant(h)))
 	default:
-		kernels.MomentumStep(param, g, v, *h)
+		generic.MomentumStep(param, g, v, *h)
 	}
 }
 
@@ -43,7 +43,7 @@ func batchMomentumStep32(p Path, param, v, rows []float32, scale float32, h *Mom
 		}
 		batchMomentumStep32AVX2(param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, signMask32(h.Maximize), momentumVariant(h))
 	default:
-		kernels.BatchMomentumStep(param, v, rows, scale, *h)
+		generic.BatchMomentumStep(param, v, rows, scale, *h)
 	}
 }
 
@@ -60,7 +60,7 @@ func batchMomentumStep64(p Path, param, v, rows []float64, scale float64, h *Mom
 		}
 		batchMomentumStep64AVX2(param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, signMask64(h.Maximize), uint64(momentumVariant(h)))
 	default:
-		kernels.BatchMomentumStep(param, v, rows, scale, *h)
+		generic.BatchMomentumStep(param, v, rows, scale, *h)
 	}
 }
 

@@ -1,0 +1,166 @@
+package generic
+
+import (
+	"math"
+
+	"github.com/downhill-go/downhill/kernels"
+)
+
+// round32 is kernels.FMA32 after the product: p+c rounded once to float32,
+// for p the exact float64 product of two float32 values (p + c is then
+// exact or its TwoSum error e is found exactly, and s is rounded to odd
+// before the float32 rounding; kernels/fma.go has the proof).
+func round32(p, c float64) float32 {
+	s := p + c
+	bv := s - p
+	e := (p - (s - bv)) + (c - bv)
+	sb := math.Float64bits(s)
+	if e*s < 0 {
+		sb--
+	}
+	if e*e > 0 {
+		sb |= 1
+	}
+	return float32(math.Float64frombits(sb))
+}
+
+// suspect returns a value whose top bit is set when float32(s) may not be
+// p+c correctly rounded, for s = p+c rounded to float64: s (within half a
+// float64 ulp of p+c) rounds to the same float32 as p+c unless a float32
+// midpoint lies between them, which needs s itself to be a midpoint (bits
+// 0..28 of its significand, what float32 drops, equal to 1<<28), or unless
+// s is below the float32 normal range (exponent field 1..896; zero, field
+// 0, is exact), where float32 keeps fewer bits.
+func suspect(s float64) uint64 {
+	sb := math.Float64bits(s)
+	ab := sb &^ (1 << 63)
+	mid := ((sb & (1<<29 - 1)) ^ 1<<28) - 1 // top bit set iff a midpoint
+	tiny := (ab - 897<<52) &^ (ab - 1)      // top bit set iff 0 < |s| < 2^-126
+	return mid | tiny
+}
+
+// axpy32 is kernels.Axpy for float32.
+func axpy32(alpha float32, x, y []float32) {
+	y = y[:len(x)]
+	a := float64(alpha)
+	i := 0
+	for ; i <= len(x)-4; i += 4 {
+		xs, ys := x[i:i+4:i+4], y[i:i+4:i+4]
+		p0, p1, p2, p3 := float64(a*float64(xs[0])), float64(a*float64(xs[1])), float64(a*float64(xs[2])), float64(a*float64(xs[3]))
+		c0, c1, c2, c3 := float64(ys[0]), float64(ys[1]), float64(ys[2]), float64(ys[3])
+		s0, s1, s2, s3 := p0+c0, p1+c1, p2+c2, p3+c3
+		if int64(suspect(s0)|suspect(s1)|suspect(s2)|suspect(s3)) < 0 {
+			ys[0], ys[1], ys[2], ys[3] = round32(p0, c0), round32(p1, c1), round32(p2, c2), round32(p3, c3)
+			continue
+		}
+		ys[0], ys[1], ys[2], ys[3] = float32(s0), float32(s1), float32(s2), float32(s3)
+	}
+	for ; i < len(x); i++ {
+		y[i] = round32(float64(a*float64(x[i])), float64(y[i]))
+	}
+}
+
+// axpby32 is kernels.Axpby for float32.
+func axpby32(alpha float32, x []float32, beta float32, y []float32) {
+	y = y[:len(x)]
+	a := float64(alpha)
+	i := 0
+	for ; i <= len(x)-4; i += 4 {
+		xs, ys := x[i:i+4:i+4], y[i:i+4:i+4]
+		p0, p1, p2, p3 := float64(a*float64(xs[0])), float64(a*float64(xs[1])), float64(a*float64(xs[2])), float64(a*float64(xs[3]))
+		c0, c1, c2, c3 := float64(beta*ys[0]), float64(beta*ys[1]), float64(beta*ys[2]), float64(beta*ys[3])
+		s0, s1, s2, s3 := p0+c0, p1+c1, p2+c2, p3+c3
+		if int64(suspect(s0)|suspect(s1)|suspect(s2)|suspect(s3)) < 0 {
+			ys[0], ys[1], ys[2], ys[3] = round32(p0, c0), round32(p1, c1), round32(p2, c2), round32(p3, c3)
+			continue
+		}
+		ys[0], ys[1], ys[2], ys[3] = float32(s0), float32(s1), float32(s2), float32(s3)
+	}
+	for ; i < len(x); i++ {
+		y[i] = round32(float64(a*float64(x[i])), float64(beta*y[i]))
+	}
+}
+
+// dot32 is kernels.Dot for float32: Lanes32 = 64 lanes.
+func dot32(x, y []float32) float32 {
+	const k = kernels.Lanes32
+	var acc [k]float32
+	y = y[:len(x)]
+	n := len(x)
+	i := 0
+	for ; i <= n-k; i += k {
+		xb, yb := x[i:i+k:i+k], y[i:i+k:i+k]
+		for j := 0; j < k; j += 4 {
+			xs, ys, as := xb[j:j+4:j+4], yb[j:j+4:j+4], acc[j:j+4:j+4]
+			p0, p1, p2, p3 := float64(float64(xs[0])*float64(ys[0])), float64(float64(xs[1])*float64(ys[1])), float64(float64(xs[2])*float64(ys[2])), float64(float64(xs[3])*float64(ys[3]))
+			c0, c1, c2, c3 := float64(as[0]), float64(as[1]), float64(as[2]), float64(as[3])
+			s0, s1, s2, s3 := p0+c0, p1+c1, p2+c2, p3+c3
+			if int64(suspect(s0)|suspect(s1)|suspect(s2)|suspect(s3)) < 0 {
+				as[0], as[1], as[2], as[3] = round32(p0, c0), round32(p1, c1), round32(p2, c2), round32(p3, c3)
+				continue
+			}
+			as[0], as[1], as[2], as[3] = float32(s0), float32(s1), float32(s2), float32(s3)
+		}
+	}
+	// The padded last block: lanes past the end take fma(+0, +0, acc),
+	// which is acc + 0 (turning -0 into +0).
+	if i < n {
+		for j := range acc {
+			var p float64
+			if i+j < n {
+				p = float64(float64(x[i+j]) * float64(y[i+j]))
+			}
+			acc[j] = round32(p, float64(acc[j]))
+		}
+	}
+	for h := k / 2; h >= 1; h /= 2 {
+		for j := 0; j < h; j++ {
+			acc[j] = acc[j] + acc[j+h]
+		}
+	}
+	return acc[0]
+}
+
+// momentum32 is kernels.MomentumStep for float32. Every fma is round32
+// (no midpoint test: the velocity update with a short Mu such as 7/8 hits
+// exact midpoints often). Reads and writes of one element happen in the
+// order of kernels/.
+func momentum32(p, g, v []float32, h *kernels.Momentum[float32]) {
+	g = g[:len(p)]
+	negLR, wd, mu := float64(-h.LR), float64(h.WeightDecay), float64(h.Mu)
+	c := 1 - h.Dampening
+	maximize, decay, fresh, nesterov := h.Maximize, h.WeightDecay != 0, h.Fresh, h.Nesterov
+	if h.Mu == 0 {
+		for i, gi := range g {
+			if maximize {
+				gi = -gi
+			}
+			d := gi
+			if decay {
+				d = round32(float64(wd*float64(p[i])), float64(gi))
+			}
+			p[i] = round32(float64(negLR*float64(d)), float64(p[i]))
+		}
+		return
+	}
+	v = v[:len(p)]
+	for i, gi := range g {
+		if maximize {
+			gi = -gi
+		}
+		d := gi
+		if decay {
+			d = round32(float64(wd*float64(p[i])), float64(gi))
+		}
+		vn := d
+		if !fresh {
+			vn = round32(float64(mu*float64(v[i])), float64(c*d))
+		}
+		s := vn
+		if nesterov {
+			s = round32(float64(mu*float64(vn)), float64(d))
+		}
+		v[i] = vn
+		p[i] = round32(float64(negLR*float64(s)), float64(p[i]))
+	}
+}
