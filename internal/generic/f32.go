@@ -144,6 +144,15 @@ func momentum32(p, g, v []float32, h *kernels.Momentum[float32]) {
 		return
 	}
 	v = v[:len(p)]
+	if !maximize && !decay && !fresh && !nesterov {
+		// Heavy ball, the common case, without the tests.
+		for i, gi := range g {
+			vn := round32(float64(mu*float64(v[i])), float64(c*gi))
+			v[i] = vn
+			p[i] = round32(float64(negLR*float64(vn)), float64(p[i]))
+		}
+		return
+	}
 	for i, gi := range g {
 		if maximize {
 			gi = -gi

@@ -85,6 +85,15 @@ func momentum64(p, g, v []float64, h *kernels.Momentum[float64]) {
 		return
 	}
 	v = v[:len(p)]
+	if !maximize && !decay && !fresh && !nesterov {
+		// Heavy ball, the common case, without the tests.
+		for i, gi := range g {
+			vn := math.FMA(mu, v[i], float64(c*gi))
+			v[i] = vn
+			p[i] = math.FMA(negLR, vn, p[i])
+		}
+		return
+	}
 	for i, gi := range g {
 		if maximize {
 			gi = -gi
