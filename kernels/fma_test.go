@@ -42,6 +42,21 @@ func TestFMA32DoubleRoundingCase(t *testing.T) {
 	if naive := math.Float32bits(float32(math.FMA(float64(a), float64(a), float64(c)))); naive != 0x3f801000 {
 		t.Fatalf("naive double-rounded FMA gave %#x; expected the known wrong 0x3f801000", naive)
 	}
+	// The same in the subnormal range, where float32 keeps fewer bits:
+	// a*b = 2^-150 - 2^-190 is just below half a subnormal step, so
+	// a*b + c rounds to c = (2^22+1)*2^-149; the float64 sum is the tie
+	// c + 2^-150, which rounds to even, c + 2^-149.
+	a, b := float32(math.Ldexp(1, -24)+math.Ldexp(1, -44)), float32(math.Ldexp(1, -126)-math.Ldexp(1, -146))
+	c = float32(math.Ldexp(1<<22+1, -149))
+	if got := FMA32(a, b, c); got != c {
+		t.Fatalf("FMA32 subnormal case = %#x, want %#x", math.Float32bits(got), math.Float32bits(c))
+	}
+	if exactFMA32(a, b, c) != c {
+		t.Fatal("oracle disagrees on the subnormal case")
+	}
+	if naive := float32(math.FMA(float64(a), float64(b), float64(c))); naive == c {
+		t.Fatal("naive double-rounded FMA is right on the subnormal case; not a test")
+	}
 }
 
 // fmaCase draws inputs from one of several families chosen to hit the
