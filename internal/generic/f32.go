@@ -121,35 +121,57 @@ func dot32(x, y []float32) float32 {
 	return acc[0]
 }
 
-// momentum32 is kernels.MomentumStep for float32. Every fma is round32
-// (no midpoint test: the velocity update with a short Mu such as 7/8 hits
-// exact midpoints often). Reads and writes of one element happen in the
-// order of kernels/.
+// fast32 returns float32(s) for s = p+c rounded to float64, with a value
+// whose top bit is set when that may not be p+c correctly rounded: s is a
+// float32 midpoint or below the float32 normal range (as in suspect), and
+// p+c is not exact (its TwoSum error e is not zero; an exact s rounds
+// once, correctly, whatever its bits). Exact midpoints are frequent in
+// the momentum kernels (Mu = 7/8 times a float32 has 27 bits), so they
+// must not take the slow way. Neither e nor the test lies on the path
+// from p and c to the result: in a chain of fmas the CPU runs ahead on
+// the predicted branch.
+//
+// In bits: sb<<1 - 897<<53 has its top bit set iff the exponent field of
+// s is below 897 (|s| < 2^-126; |s| < 2^257 keeps larger exponents from
+// wrapping), or for an infinite or NaN s, which then takes the slow way;
+// e*e is positive iff e != 0 (e is 0 or at least 2^-298 in magnitude, see
+// kernels.FMA32), so the negation of its bits has the top bit set iff
+// e != 0.
+func fast32(p, c float64) (float32, uint64) {
+	s := p + c
+	bv := s - p
+	e := (p - (s - bv)) + (c - bv)
+	sb := math.Float64bits(s)
+	bad := (((sb & (1<<29 - 1)) ^ 1<<28) - 1) | (sb<<1 - 897<<53)
+	return float32(s), bad & -math.Float64bits(e*e)
+}
+
+// momentum32 is kernels.MomentumStep for float32. Each fma is fast32,
+// recomputed with round32 in the rare case fast32 flags. Reads and writes
+// of one element happen in the order of kernels/.
 func momentum32(p, g, v []float32, h *kernels.Momentum[float32]) {
 	g = g[:len(p)]
 	negLR, wd, mu := float64(-h.LR), float64(h.WeightDecay), float64(h.Mu)
 	c := 1 - h.Dampening
 	maximize, decay, fresh, nesterov := h.Maximize, h.WeightDecay != 0, h.Fresh, h.Nesterov
-	if h.Mu == 0 {
-		for i, gi := range g {
-			if maximize {
-				gi = -gi
-			}
-			d := gi
-			if decay {
-				d = round32(float64(wd*float64(p[i])), float64(gi))
-			}
-			p[i] = round32(float64(negLR*float64(d)), float64(p[i]))
-		}
-		return
+	if h.Mu != 0 {
+		v = v[:len(p)]
 	}
-	v = v[:len(p)]
-	if !maximize && !decay && !fresh && !nesterov {
+	if h.Mu != 0 && !maximize && !decay && !fresh && !nesterov {
 		// Heavy ball, the common case, without the tests.
 		for i, gi := range g {
-			vn := round32(float64(mu*float64(v[i])), float64(c*gi))
+			pv, cd := float64(mu*float64(v[i])), float64(c*gi)
+			vn, f := fast32(pv, cd)
+			if int64(f) < 0 {
+				vn = round32(pv, cd)
+			}
 			v[i] = vn
-			p[i] = round32(float64(negLR*float64(vn)), float64(p[i]))
+			pp, pi := float64(negLR*float64(vn)), float64(p[i])
+			pn, f := fast32(pp, pi)
+			if int64(f) < 0 {
+				pn = round32(pp, pi)
+			}
+			p[i] = pn
 		}
 		return
 	}
@@ -159,17 +181,37 @@ func momentum32(p, g, v []float32, h *kernels.Momentum[float32]) {
 		}
 		d := gi
 		if decay {
-			d = round32(float64(wd*float64(p[i])), float64(gi))
+			pw, gw := float64(wd*float64(p[i])), float64(gi)
+			var f uint64
+			if d, f = fast32(pw, gw); int64(f) < 0 {
+				d = round32(pw, gw)
+			}
 		}
-		vn := d
-		if !fresh {
-			vn = round32(float64(mu*float64(v[i])), float64(c*d))
+		s := d
+		if h.Mu != 0 {
+			vn := d
+			if !fresh {
+				pv, cd := float64(mu*float64(v[i])), float64(c*d)
+				var f uint64
+				if vn, f = fast32(pv, cd); int64(f) < 0 {
+					vn = round32(pv, cd)
+				}
+			}
+			s = vn
+			if nesterov {
+				pn, dn := float64(mu*float64(vn)), float64(d)
+				var f uint64
+				if s, f = fast32(pn, dn); int64(f) < 0 {
+					s = round32(pn, dn)
+				}
+			}
+			v[i] = vn
 		}
-		s := vn
-		if nesterov {
-			s = round32(float64(mu*float64(vn)), float64(d))
+		pp, pi := float64(negLR*float64(s)), float64(p[i])
+		pn, f := fast32(pp, pi)
+		if int64(f) < 0 {
+			pn = round32(pp, pi)
 		}
-		v[i] = vn
-		p[i] = round32(float64(negLR*float64(s)), float64(p[i]))
+		p[i] = pn
 	}
 }

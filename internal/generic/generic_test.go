@@ -374,7 +374,8 @@ func testBatchMomentumStep[F Float](t *testing.T) {
 // TestDoubleRoundingInBlocks puts the cases FMA32 exists for (rounding
 // a*b+c to float64 lands exactly on a float32 midpoint, which rounding
 // again to float32 resolves the wrong way) at every position of the
-// four-element blocks of Axpy, Axpby and Dot, among ordinary elements:
+// four-element blocks of Axpy, Axpby and Dot and at every element of
+// MomentumStep, among ordinary elements:
 //
 //   - normal: a = b = 1+2^-12, c = 2^-60; the right result is 0x3f801001,
 //     rounding twice gives 0x3f801000.
@@ -409,6 +410,34 @@ func TestDoubleRoundingInBlocks(t *testing.T) {
 				Axpby(tc.a, x, 1, y)
 				if got := math.Float32bits(y[k]); got != want {
 					t.Fatalf("Axpby(%v) n=%d, element %d: %#x, want %#x", tc.a, n, k, got, want)
+				}
+			}
+		}
+	}
+	for _, tc := range cases {
+		want := kernels.FMA32(tc.a, tc.b, tc.c)
+		for n := 1; n <= 9; n++ {
+			for k := 0; k < n; k++ {
+				// v' = fma(Mu, v, d) with d = g (heavy ball; and with
+				// Maximize, g = -c, the general loop), LR = 0.
+				for _, maximize := range []bool{false, true} {
+					p, g, v := make([]float32, n), make([]float32, n), make([]float32, n)
+					g[k], v[k] = tc.c, tc.b
+					if maximize {
+						g[k] = -tc.c
+					}
+					MomentumStep(p, g, v, kernels.Momentum[float32]{Mu: tc.a, Maximize: maximize})
+					if !same(v[k], want) {
+						t.Fatalf("MomentumStep v' (Maximize %v) n=%d, element %d: %#x, want %#x", maximize, n, k,
+							math.Float32bits(v[k]), math.Float32bits(want))
+					}
+				}
+				// p' = fma(-LR, g, p) with Mu = 0.
+				p, g := make([]float32, n), make([]float32, n)
+				p[k], g[k] = tc.c, tc.b
+				MomentumStep(p, g, nil, kernels.Momentum[float32]{LR: -tc.a})
+				if !same(p[k], want) {
+					t.Fatalf("MomentumStep p' n=%d, element %d: %#x, want %#x", n, k, math.Float32bits(p[k]), math.Float32bits(want))
 				}
 			}
 		}
