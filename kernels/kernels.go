@@ -1,7 +1,8 @@
 // Package kernels is the executable specification of downhill's kernels:
 // plain Go, with every rounding written out so that no compiler on any
-// GOARCH or GOAMD64 level may fuse or reorder an operation. It is also the
-// "generic" path, used where no assembly runs.
+// GOARCH or GOAMD64 level may fuse or reorder an operation. The "generic"
+// path, used where no assembly runs, is package internal/generic: the same
+// functions written for speed, tested against these bit for bit.
 //
 // fma(a, b, c) below is a*b+c with one rounding: math.FMA for float64 and
 // FMA32 for float32. Every other operation is one IEEE operation in F, and
