@@ -29,14 +29,24 @@ func round32(p, c float64) float32 {
 // float64 ulp of p+c) rounds to the same float32 as p+c unless a float32
 // midpoint lies between them, which needs s itself to be a midpoint (bits
 // 0..28 of its significand, what float32 drops, equal to 1<<28), or unless
-// s is below the float32 normal range (exponent field 1..896; zero, field
-// 0, is exact), where float32 keeps fewer bits.
+// 0 < |s| < 2^-126, below the float32 normal range, where float32 keeps
+// fewer bits (zero is exact).
+//
+// The second test runs mostly on the floating-point unit, which the
+// integer tests leave idle: with q = s*s, t = (2^-252 - q)*q is positive
+// iff 0 < q < 2^-252, that is 0 < |s| < 2^-126 (rounding s*s is monotone
+// and 2^-252 is a float64, so the boundary is exact); otherwise t is +0
+// (s = 0 or |s| = 2^-126) or negative. The negation of t's bits has its
+// top bit set iff t is positive (a negative t has the sign bit set, and
+// -0 does not occur). No product underflows: s is 0 or at least 2^-298 in
+// magnitude (see kernels.FMA32), so a non-zero q is at least 2^-596 and
+// t, if positive, at least 2^-848. An infinite s gives t = -Inf; a NaN s
+// may be flagged, which only sends it the exact way.
 func suspect(s float64) uint64 {
 	sb := math.Float64bits(s)
-	ab := sb &^ (1 << 63)
 	mid := ((sb & (1<<29 - 1)) ^ 1<<28) - 1 // top bit set iff a midpoint
-	tiny := (ab - 897<<52) &^ (ab - 1)      // top bit set iff 0 < |s| < 2^-126
-	return mid | tiny
+	q := float64(s * s)
+	return mid | -math.Float64bits((0x1p-252-q)*q)
 }
 
 // axpy32 is kernels.Axpy for float32.
