@@ -12,15 +12,15 @@
 // any two slice arguments may be the same slice (kernels' aliasing rule).
 //
 // float64 kernels use math.FMA, a single instruction on amd64 with FMA3 and
-// on arm64. float32 kernels round a*b+c once in one of two exact ways:
-//
-//   - round32 (kernels.FMA32 after the product): branch-free, for every
-//     input; used in the momentum kernels and for the last elements.
-//   - a plain float64 sum s = a*b+c converted to float32, which is already
-//     correctly rounded unless s is a float32 midpoint or lies below the
-//     float32 normal range (see suspect). Axpy, Axpby and Dot compute four
-//     elements this way, test the four sums at once, and recompute the four
-//     with round32 when any of them is suspect.
+// on arm64. float32 kernels round a*b+c once, exactly, this way: the
+// float64 sum s = a*b+c (the product is exact) converted to float32 is
+// already correctly rounded unless s is a float32 midpoint or lies below
+// the float32 normal range (suspect) and, in addition, s is not exact
+// (fast32, which also computes the TwoSum error). Axpy and Dot test four
+// sums at once with suspect, Axpby with fast32, and recompute the four
+// with round32 (kernels.FMA32 after the product: branch-free, for every
+// input) when any is flagged; the momentum kernels test each fma with
+// fast32 and redo it alone; the last elements use round32.
 package generic
 
 import (
