@@ -6,7 +6,7 @@ package downhill
 
 import (
 	"github.com/downhill-go/downhill/dispatch"
-	"github.com/downhill-go/downhill/kernels"
+	"github.com/downhill-go/downhill/internal/generic"
 )
 
 // The path switch of every kernel on arm64: the assembly of the path
@@ -19,7 +19,7 @@ func axpy32(p Path, alpha float32, x, y []float32) {
 	case dispatch.NEON:
 		axpy32NEON(alpha, x, y)
 	default:
-		kernels.Axpy(alpha, x, y)
+		generic.Axpy(alpha, x, y)
 	}
 }
 
@@ -28,7 +28,7 @@ func axpy64(p Path, alpha float64, x, y []float64) {
 	case dispatch.NEON:
 		axpy64NEON(alpha, x, y)
 	default:
-		kernels.Axpy(alpha, x, y)
+		generic.Axpy(alpha, x, y)
 	}
 }
 
@@ -37,7 +37,7 @@ func axpby32(p Path, alpha float32, x []float32, beta float32, y []float32) {
 	case dispatch.NEON:
 		axpby32NEON(alpha, x, beta, y)
 	default:
-		kernels.Axpby(alpha, x, beta, y)
+		generic.Axpby(alpha, x, beta, y)
 	}
 }
 
@@ -46,7 +46,7 @@ func axpby64(p Path, alpha float64, x []float64, beta float64, y []float64) {
 	case dispatch.NEON:
 		axpby64NEON(alpha, x, beta, y)
 	default:
-		kernels.Axpby(alpha, x, beta, y)
+		generic.Axpby(alpha, x, beta, y)
 	}
 }
 
@@ -55,7 +55,7 @@ func scale32(p Path, alpha float32, x []float32) {
 	case dispatch.NEON:
 		scale32NEON(alpha, x)
 	default:
-		kernels.Scale(alpha, x)
+		generic.Scale(alpha, x)
 	}
 }
 
@@ -64,7 +64,7 @@ func scale64(p Path, alpha float64, x []float64) {
 	case dispatch.NEON:
 		scale64NEON(alpha, x)
 	default:
-		kernels.Scale(alpha, x)
+		generic.Scale(alpha, x)
 	}
 }
 
@@ -73,7 +73,7 @@ func dot32(p Path, x, y []float32) float32 {
 	case dispatch.NEON:
 		return dot32NEON(x, y)
 	default:
-		return kernels.Dot(x, y)
+		return generic.Dot(x, y)
 	}
 }
 
@@ -82,7 +82,7 @@ func dot64(p Path, x, y []float64) float64 {
 	case dispatch.NEON:
 		return dot64NEON(x, y)
 	default:
-		return kernels.Dot(x, y)
+		return generic.Dot(x, y)
 	}
 }
 
@@ -91,7 +91,7 @@ func sumRows32(p Path, dst []float32, scale float32, src []float32) {
 	case dispatch.NEON:
 		sumRows32NEON(dst, scale, src)
 	default:
-		kernels.SumRows(dst, scale, src)
+		generic.SumRows(dst, scale, src)
 	}
 }
 
@@ -100,7 +100,7 @@ func sumRows64(p Path, dst []float64, scale float64, src []float64) {
 	case dispatch.NEON:
 		sumRows64NEON(dst, scale, src)
 	default:
-		kernels.SumRows(dst, scale, src)
+		generic.SumRows(dst, scale, src)
 	}
 }
 
@@ -109,7 +109,7 @@ func momentumStep32(p Path, param, g, v []float32, h *Momentum[float32]) {
 	case dispatch.NEON:
 		momentumStep32NEON(param, g, v, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h))
 	default:
-		kernels.MomentumStep(param, g, v, *h)
+		generic.MomentumStep(param, g, v, *h)
 	}
 }
 
@@ -118,7 +118,7 @@ func momentumStep64(p Path, param, g, v []float64, h *Momentum[float64]) {
 	case dispatch.NEON:
 		momentumStep64NEON(param, g, v, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h))
 	default:
-		kernels.MomentumStep(param, g, v, *h)
+		generic.MomentumStep(param, g, v, *h)
 	}
 }
 
@@ -131,7 +131,7 @@ func batchMomentumStep32(p Path, param, v, rows []float32, scale float32, h *Mom
 		}
 		batchMomentumStep32NEON(param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h))
 	default:
-		kernels.BatchMomentumStep(param, v, rows, scale, *h)
+		generic.BatchMomentumStep(param, v, rows, scale, *h)
 	}
 }
 
@@ -144,7 +144,7 @@ func batchMomentumStep64(p Path, param, v, rows []float64, scale float64, h *Mom
 		}
 		batchMomentumStep64NEON(param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h))
 	default:
-		kernels.BatchMomentumStep(param, v, rows, scale, *h)
+		generic.BatchMomentumStep(param, v, rows, scale, *h)
 	}
 }
 

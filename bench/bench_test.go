@@ -11,8 +11,10 @@
 package bench
 
 import (
+	"flag"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 	"unsafe"
 
@@ -132,12 +134,33 @@ func copyImpl(workingSet int) impl {
 	}}
 }
 
+// values chooses the inputs of the kernel benchmarks: "ramp", a regular
+// grid of short fractions (i%1021)/1021 (the default), or "random",
+// uniform random numbers in the same ranges with full significands. An
+// exact kernel may run faster on one than on the other (products of short
+// significands land on float32 midpoints more often), so speed claims
+// quote both:
+//
+//	go test -bench . ./bench -values=random
+var values = flag.String("values", "ramp", "inputs of the kernel benchmarks: ramp or random")
+
 // ramp returns n values in [lo, lo+1): ordinary numbers, neither
-// subnormal nor special, so that no implementation hits a slow case.
+// subnormal nor special, so that no implementation hits a slow case. With
+// -values=random they are uniform random numbers (seeded by n and lo).
 func ramp[F downhill.Float](n int, lo F) []F {
 	x := make([]F, n)
-	for i := range x {
-		x[i] = lo + F(i%1021)/1021
+	switch *values {
+	case "ramp":
+		for i := range x {
+			x[i] = lo + F(i%1021)/1021
+		}
+	case "random":
+		r := rand.New(rand.NewPCG(uint64(n), math.Float64bits(float64(lo))))
+		for i := range x {
+			x[i] = lo + F(r.Float64())
+		}
+	default:
+		panic("bench: -values must be ramp or random, not " + *values)
 	}
 	return x
 }

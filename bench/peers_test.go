@@ -10,20 +10,21 @@ import (
 )
 
 // The plain Go loops: what a user writes without a library. They round
-// differently from downhill (no fused multiply-add), which is fine: they
-// are measured, not checked.
+// differently from downhill (no fused multiply-add: every product is
+// converted to F, so that no compiler fuses it on any GOARCH), which is
+// fine: they are measured, not checked.
 
 func goAxpy[F downhill.Float](a F, x, y []F) {
 	y = y[:len(x)]
 	for i, v := range x {
-		y[i] += a * v
+		y[i] += F(a * v)
 	}
 }
 
 func goAxpby[F downhill.Float](a F, x []F, c F, y []F) {
 	y = y[:len(x)]
 	for i, v := range x {
-		y[i] = a*v + c*y[i]
+		y[i] = F(a*v) + F(c*y[i])
 	}
 }
 
@@ -37,7 +38,7 @@ func goDot[F downhill.Float](x, y []F) F {
 	y = y[:len(x)]
 	var s F
 	for i, v := range x {
-		s += v * y[i]
+		s += F(v * y[i])
 	}
 	return s
 }
@@ -62,9 +63,9 @@ func goSumRows[F downhill.Float](dst []F, scale F, src []F) {
 func goMomentum[F downhill.Float](p, g, v []F, lr, mu F) {
 	g, v = g[:len(p)], v[:len(p)]
 	for i := range p {
-		vi := mu*v[i] + g[i]
+		vi := F(mu*v[i]) + g[i]
 		v[i] = vi
-		p[i] -= lr * vi
+		p[i] -= F(lr * vi)
 	}
 }
 
@@ -78,9 +79,9 @@ func goBatchMomentumFused[F downhill.Float](p, v, rows []F, scale, lr, mu F) {
 		for r := i + n; r < len(rows); r += n {
 			s += rows[r]
 		}
-		vi := mu*v[i] + scale*s
+		vi := F(mu*v[i]) + F(scale*s)
 		v[i] = vi
-		p[i] -= lr * vi
+		p[i] -= F(lr * vi)
 	}
 }
 

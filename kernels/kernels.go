@@ -1,7 +1,8 @@
 // Package kernels is the executable specification of downhill's kernels:
 // plain Go, with every rounding written out so that no compiler on any
-// GOARCH or GOAMD64 level may fuse or reorder an operation. It is also the
-// "generic" path, used where no assembly runs.
+// GOARCH or GOAMD64 level may fuse or reorder an operation. The "generic"
+// path, used where no assembly runs, is package internal/generic: the same
+// functions written for speed, tested against these bit for bit.
 //
 // fma(a, b, c) below is a*b+c with one rounding: math.FMA for float64 and
 // FMA32 for float32. Every other operation is one IEEE operation in F, and
@@ -48,42 +49,11 @@ func fma[F Float](a, b, c F) F {
 	return F(FMA32(float32(a), float32(b), float32(c)))
 }
 
-// fmaFast is fma without a call, for the hot loops of the generic path
-// (which is also the fallback on CPUs without assembly): it returns
-// fma(a, b, c) and true, or false when the float32 result may need
-// FMA32's round-to-odd step (the float64 sum lies on a float32 midpoint,
-// or below the float32 normal range; see fastOK).
-func fmaFast[F Float](a, b, c F) (F, bool) {
-	if unsafe.Sizeof(a) == 8 {
-		return F(math.FMA(float64(a), float64(b), float64(c))), true
-	}
-	s := float64(float64(float64(a)*float64(b)) + float64(c))
-	return F(float32(s)), fastOK(math.Float64bits(s))
-}
-
 // Axpy: y[i] = fma(alpha, x[i], y[i]). len(x) must equal len(y).
 func Axpy[F Float](alpha F, x, y []F) {
 	y = y[:len(x)]
-	// Four elements per iteration give the CPU independent chains of
-	// conversions (a float32<->float64 conversion also depends on the old
-	// contents of its target register, which would chain the iterations).
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		r0, ok0 := fmaFast(alpha, x[i], y[i])
-		r1, ok1 := fmaFast(alpha, x[i+1], y[i+1])
-		r2, ok2 := fmaFast(alpha, x[i+2], y[i+2])
-		r3, ok3 := fmaFast(alpha, x[i+3], y[i+3])
-		if !(ok0 && ok1 && ok2 && ok3) {
-			break // let the loop below take the careful path
-		}
-		y[i], y[i+1], y[i+2], y[i+3] = r0, r1, r2, r3
-	}
-	for ; i < len(x); i++ {
-		r, ok := fmaFast(alpha, x[i], y[i])
-		if !ok {
-			r = fma(alpha, x[i], y[i])
-		}
-		y[i] = r
+	for i, xi := range x {
+		y[i] = fma(alpha, xi, y[i])
 	}
 }
 
@@ -92,12 +62,7 @@ func Axpy[F Float](alpha F, x, y []F) {
 func Axpby[F Float](alpha F, x []F, beta F, y []F) {
 	y = y[:len(x)]
 	for i, xi := range x {
-		by := F(beta * y[i])
-		r, ok := fmaFast(alpha, xi, by)
-		if !ok {
-			r = fma(alpha, xi, by)
-		}
-		y[i] = r
+		y[i] = fma(alpha, xi, F(beta*y[i]))
 	}
 }
 
@@ -124,13 +89,8 @@ func Dot[F Float](x, y []F) F {
 	n := len(x)
 	i := 0
 	for ; i+k <= n; i += k {
-		xb, yb := x[i:i+k], y[i:i+k]
-		for j := range xb {
-			r, ok := fmaFast(xb[j], yb[j], acc[j])
-			if !ok {
-				r = fma(xb[j], yb[j], acc[j])
-			}
-			acc[j] = r
+		for j := 0; j < k; j++ {
+			acc[j] = fma(x[i+j], y[i+j], acc[j])
 		}
 	}
 	// The padded last block: lanes past the end take fma(+0, +0, acc),
@@ -225,43 +185,28 @@ func MomentumStep[F Float](p, g, v []F, h Momentum[F]) {
 }
 
 // momentumElem is MomentumStep for element i with gradient gi; it writes
-// v[i] and returns the new p[i]. Each fma is tried without a call first
-// (fmaFast), as in Axpy.
+// v[i] and returns the new p[i].
 func momentumElem[F Float](p, v []F, i int, gi, c F, h *Momentum[F]) F {
 	if h.Maximize {
 		gi = -gi
 	}
 	d := gi
 	if h.WeightDecay != 0 {
-		var ok bool
-		if d, ok = fmaFast(h.WeightDecay, p[i], gi); !ok {
-			d = fma(h.WeightDecay, p[i], gi)
-		}
+		d = fma(h.WeightDecay, p[i], gi)
 	}
 	s := d
 	if h.Mu != 0 {
 		vn := d
 		if !h.Fresh {
-			cd := F(c * d)
-			var ok bool
-			if vn, ok = fmaFast(h.Mu, v[i], cd); !ok {
-				vn = fma(h.Mu, v[i], cd)
-			}
+			vn = fma(h.Mu, v[i], F(c*d))
 		}
 		s = vn
 		if h.Nesterov {
-			var ok bool
-			if s, ok = fmaFast(h.Mu, vn, d); !ok {
-				s = fma(h.Mu, vn, d)
-			}
+			s = fma(h.Mu, vn, d)
 		}
 		v[i] = vn
 	}
-	r, ok := fmaFast(-h.LR, s, p[i])
-	if !ok {
-		r = fma(-h.LR, s, p[i])
-	}
-	return r
+	return fma(-h.LR, s, p[i])
 }
 
 // BatchMomentumStep is SumRows of rows (len(p) columns) with scale into a

@@ -69,28 +69,28 @@ var Paths = []Path{
 var Kernels = []Kernel{
 	{
 		Name: "Axpy", Func: "axpy", Family: "axpy", Spec: "kernels.Axpy",
-		Generic: "kernels.Axpy", GenericArgs: "alpha, x, y",
+		Generic: "generic.Axpy", GenericArgs: "alpha, x, y",
 		Params: "alpha F, x, y []F", AsmParams: "alpha F, x, y []F", AsmArgs: "alpha, x, y",
 		Bytes: 3, BytesDoc: "read x, y; write y",
 		Loop: "for i := range x { y[i] = fma(alpha, x[i], y[i]) }",
 	},
 	{
 		Name: "Axpby", Func: "axpby", Family: "axpy", Spec: "kernels.Axpby",
-		Generic: "kernels.Axpby", GenericArgs: "alpha, x, beta, y",
+		Generic: "generic.Axpby", GenericArgs: "alpha, x, beta, y",
 		Params: "alpha F, x []F, beta F, y []F", AsmParams: "alpha F, x []F, beta F, y []F", AsmArgs: "alpha, x, beta, y",
 		Bytes: 3, BytesDoc: "read x, y; write y",
 		Loop: "for i := range x { y[i] = fma(alpha, x[i], F(beta*y[i])) }",
 	},
 	{
 		Name: "Scale", Func: "scale", Family: "axpy", Spec: "kernels.Scale",
-		Generic: "kernels.Scale", GenericArgs: "alpha, x",
+		Generic: "generic.Scale", GenericArgs: "alpha, x",
 		Params: "alpha F, x []F", AsmParams: "alpha F, x []F", AsmArgs: "alpha, x",
 		Bytes: 2, BytesDoc: "read x; write x",
 		Loop: "for i := range x { x[i] = F(alpha * x[i]) }",
 	},
 	{
 		Name: "Dot", Func: "dot", Family: "dot", Spec: "kernels.Dot",
-		Generic: "kernels.Dot", GenericArgs: "x, y",
+		Generic: "generic.Dot", GenericArgs: "x, y",
 		Params: "x, y []F", Result: "F", AsmParams: "x, y []F", AsmArgs: "x, y",
 		Bytes: 2, BytesDoc: "read x, y",
 		Loop: "kernels.Dot: K lanes acc[k] = fma(x[bK+k], y[bK+k], acc[k]) over blocks b (the last padded\n" +
@@ -98,7 +98,7 @@ var Kernels = []Kernel{
 	},
 	{
 		Name: "SumRows", Func: "sumRows", Family: "sumrows", Spec: "kernels.SumRows",
-		Generic: "kernels.SumRows", GenericArgs: "dst, scale, src",
+		Generic: "generic.SumRows", GenericArgs: "dst, scale, src",
 		Params: "dst []F, scale F, src []F", AsmParams: "dst []F, scale F, src []F", AsmArgs: "dst, scale, src",
 		Bytes: 1, BytesDoc: "per element of src read (dst written once)",
 		Loop: "n, m := len(dst), len(src)/len(dst)\n" +
@@ -110,7 +110,7 @@ var Kernels = []Kernel{
 	},
 	{
 		Name: "MomentumStep", Func: "momentumStep", Family: "momentum", Spec: "kernels.MomentumStep",
-		Generic: "kernels.MomentumStep", GenericArgs: "param, g, v, *h",
+		Generic: "generic.MomentumStep", GenericArgs: "param, g, v, *h",
 		Params:    "param, g, v []F, h *Momentum[F]",
 		AsmParams: "p, g, v []F, negLR, mu, c, wd F, mode uint64",
 		AsmArgs:   "param, g, v, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h)",
@@ -129,7 +129,7 @@ var Kernels = []Kernel{
 	},
 	{
 		Name: "BatchMomentumStep", Func: "batchMomentumStep", Family: "momentum", Spec: "kernels.BatchMomentumStep",
-		Generic: "kernels.BatchMomentumStep", GenericArgs: "param, v, rows, scale, *h",
+		Generic: "generic.BatchMomentumStep", GenericArgs: "param, v, rows, scale, *h",
 		Params:    "param, v, rows []F, scale F, h *Momentum[F]",
 		AsmParams: "p, v, rows []F, scale, negLR, mu, c, wd F, mode uint64",
 		AsmArgs:   "param, v, rows, scale, -h.LR, h.Mu, 1-h.Dampening, h.WeightDecay, momentumMode(h)",
