@@ -17,6 +17,11 @@ import (
 // else the panel is packed into a zero-padded k×16 (k×8) scratch buffer
 // from a sync.Pool. The panel loop is outside the row loop so that a
 // packed or in-place panel of B stays in cache for every row tile.
+//
+// gemmAVX2 is the driver of the Gemm row of gen/internal/table: the
+// generated switches gemm32/gemm64 (kernels_amd64.go) call it on this path
+// when k > 0. The assembly it calls is its own: the //go:noescape
+// declarations below are written by hand, not generated from the table.
 
 // Flags of the micro-kernels (gen/_asm/gemm.go has the same).
 const (

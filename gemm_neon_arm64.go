@@ -17,6 +17,11 @@ import (
 // overhangs C goes through an 8-row tile buffer, which is filled from C
 // only when beta != 0 (C is not read otherwise), so nothing outside the
 // m×n window of C is read or written.
+//
+// gemmNEON is the driver of the Gemm row of gen/internal/table: the
+// generated switches gemm32/gemm64 (kernels_arm64.go) call it on this path
+// when k > 0. The assembly it calls is its own: the //go:noescape
+// declarations below are written by hand, not generated from the table.
 
 // gemmNeonMR is the number of rows of a tile: 16 q accumulators.
 const gemmNeonMR = 8

@@ -9,10 +9,11 @@ import (
 	"github.com/downhill-go/downhill/internal/generic"
 )
 
-// The path switch of every kernel on arm64: the assembly of the path
-// where it has the kernel, the generic implementation otherwise. The
-// switch calls the //go:noescape declarations directly: a call through a
-// function value would make the callers' slices escape to the heap.
+// The path switch of every kernel on arm64: the assembly (or the Go
+// driver) of the path where it has the kernel, the generic implementation
+// otherwise. The switch calls the //go:noescape declarations (drivers)
+// directly: a call through a function value would make the callers'
+// slices escape to the heap.
 
 func axpy32(p Path, alpha float32, x, y []float32) {
 	switch p {
@@ -148,6 +149,32 @@ func batchMomentumStep64(p Path, param, v, rows []float64, scale float64, h *Mom
 	}
 }
 
+func gemm32(p Path, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	switch p {
+	case dispatch.NEON:
+		if k == 0 { // the table's guard: the generic implementation
+			generic.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			return
+		}
+		gemmNEON(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	default:
+		generic.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	}
+}
+
+func gemm64(p Path, transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	switch p {
+	case dispatch.NEON:
+		if k == 0 { // the table's guard: the generic implementation
+			generic.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			return
+		}
+		gemmNEON(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	default:
+		generic.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	}
+}
+
 // The assembly kernels. Each computes exactly what its specification in
 // package kernels computes, bit for bit; where a comment shows a loop,
 // fma rounds once and every other operation is one IEEE operation in the
@@ -157,6 +184,11 @@ func batchMomentumStep64(p Path, param, v, rows []float64, scale float64, h *Mom
 // multiple of len(p), len(v) == len(p) when Mu != 0 (else v is not
 // touched). Slices may be the same slice, as kernels documents; the
 // kernels never read or write outside the slices.
+//
+// Gemm's switches call hand-written Go drivers, not assembly:
+// gemmNEON in gemm_neon_arm64.go,
+// which pack the operands and call assembly declared (//go:noescape) in
+// the driver's own file, not here.
 
 // axpy32NEON implements kernels.Axpy:
 //

@@ -66,3 +66,11 @@ func batchMomentumStep32(p Path, param, v, rows []float32, scale float32, h *Mom
 func batchMomentumStep64(p Path, param, v, rows []float64, scale float64, h *Momentum[float64]) {
 	generic.BatchMomentumStep(param, v, rows, scale, *h)
 }
+
+func gemm32(p Path, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	generic.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+func gemm64(p Path, transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	generic.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}

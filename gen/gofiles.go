@@ -93,12 +93,13 @@ type fn struct {
 	Bits int
 }
 
-func (f fn) X(s string) string       { return table.Expand(s, f.Bits) }
-func (f fn) Switch() string          { return f.SwitchName(f.Bits) }
-func (f fn) Return() string          { return map[bool]string{true: "return ", false: ""}[f.Result != ""] }
-func (f fn) ResultType() string      { return f.X(f.Result) }
-func (f fn) Asm(p table.Path) string { return f.AsmName(f.Bits, p) }
-func (f fn) Loop() []string          { return f.LoopLines(f.Bits) }
+func (f fn) X(s string) string        { return table.Expand(s, f.Bits) }
+func (f fn) Switch() string           { return f.SwitchName(f.Bits) }
+func (f fn) Return() string           { return map[bool]string{true: "return ", false: ""}[f.Result != ""] }
+func (f fn) ResultType() string       { return f.X(f.Result) }
+func (f fn) Asm(p table.Path) string  { return f.AsmName(f.Bits, p) }
+func (f fn) Call(p table.Path) string { return f.CallName(f.Bits, p) }
+func (f fn) Loop() []string           { return f.LoopLines(f.Bits) }
 
 func fns() []fn {
 	var out []fn
@@ -141,10 +142,11 @@ import (
 {{- end}}
 )
 {{if .Paths}}
-// The path switch of every kernel on {{.Arch}}: the assembly of the path
-// where it has the kernel, the generic implementation otherwise. The
-// switch calls the //go:noescape declarations directly: a call through a
-// function value would make the callers' slices escape to the heap.
+// The path switch of every kernel on {{.Arch}}: the assembly (or the Go
+// driver) of the path where it has the kernel, the generic implementation
+// otherwise. The switch calls the //go:noescape declarations (drivers)
+// directly: a call through a function value would make the callers'
+// slices escape to the heap.
 {{range .Fns}}
 func {{.Switch}}(p Path, {{.X .Params}}) {{.ResultType}} {
 	switch p {
@@ -157,7 +159,15 @@ func {{.Switch}}(p Path, {{.X .Params}}) {{.ResultType}} {
 			return
 		}
 {{- end}}
-		{{$f.Return}}{{$f.Asm .}}({{$f.AsmArgs}})
+{{- if $f.Guard}}
+		if {{$f.Guard}} { // the table's guard: the generic implementation
+			{{$f.Return}}{{$f.Generic}}({{$f.GenericArgs}})
+{{- if not $f.Result}}
+			return
+{{- end}}
+		}
+{{- end}}
+		{{$f.Return}}{{$f.Call .}}({{$f.AsmArgs}})
 {{- end}}
 	default:
 		{{.Return}}{{.Generic}}({{.GenericArgs}})
@@ -173,7 +183,16 @@ func {{.Switch}}(p Path, {{.X .Params}}) {{.ResultType}} {
 // multiple of len(p), len(v) == len(p) when Mu != 0 (else v is not
 // touched). Slices may be the same slice, as kernels documents; the
 // kernels never read or write outside the slices.
-{{range $p := .Paths}}{{range $.Fns}}
+{{- range $d := .Drivers}}
+//
+// {{$d.Name}}'s switches call hand-written Go drivers, not assembly:
+{{- range $.Paths}}
+// {{$d.Driver}}{{.Suffix}} in {{$d.DriverFile .}},
+{{- end}}
+// which pack the operands and call assembly declared (//go:noescape) in
+// the driver's own file, not here.
+{{- end}}
+{{range $p := .Paths}}{{range $.Fns}}{{if not .Driver}}
 // {{.Asm $p}} implements {{.Spec}}:
 //
 {{- range .Loop}}
@@ -182,7 +201,7 @@ func {{.Switch}}(p Path, {{.X .Params}}) {{.ResultType}} {
 //
 //go:noescape
 func {{.Asm $p}}({{.X .AsmParams}}) {{.ResultType}}
-{{end}}{{end}}
+{{end}}{{end}}{{end}}
 {{- else}}
 // Without assembly (other GOARCHes, or the purego build tag) every path
 // is the generic one.
@@ -201,7 +220,13 @@ func switchFile(arch string) ([]byte, error) {
 		Paths                    []table.Path
 		Imports                  []string
 		Fns                      []fn
+		Drivers                  []table.Kernel
 	}{Header: generatedBy, Arch: arch, Imports: genericImports(), Fns: fns()}
+	for _, k := range table.Kernels {
+		if k.Driver != "" {
+			data.Drivers = append(data.Drivers, k)
+		}
+	}
 	if arch == "other" {
 		data.Constraint = otherConstraint()
 	} else {

@@ -60,3 +60,36 @@ func TestTableNamesExist(t *testing.T) {
 		}
 	}
 }
+
+// TestDriversExist checks that every Go driver the generated switches
+// call is a function of the file the table names for it, so the table
+// cannot point a switch (or the generated comment) at a missing driver.
+func TestDriversExist(t *testing.T) {
+	n := 0
+	for _, k := range table.Kernels {
+		if k.Driver == "" {
+			continue
+		}
+		for _, p := range table.Paths {
+			n++
+			file := filepath.Join("..", k.DriverFile(p))
+			af, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.SkipObjectResolution)
+			if err != nil {
+				t.Errorf("%s: driver file: %v", k.Name, err)
+				continue
+			}
+			name, found := k.CallName(32, p), false
+			for _, d := range af.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == name {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s: %s does not define %s", k.Name, file, name)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no kernel of the table has a driver")
+	}
+}

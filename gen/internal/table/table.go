@@ -33,6 +33,20 @@ type Kernel struct {
 	AsmParams string // parameters of every assembly implementation
 	AsmArgs   string // the switch's arguments to the assembly function
 
+	// Driver, when set, is the stem of a hand-written Go driver per path:
+	// the switch calls <Driver><Path.Suffix>(AsmArgs) (gemmAVX2, gemmNEON),
+	// not an assembly function, and AsmParams are the driver's parameters.
+	// The driver lives in DriverFile (gemm_avx2_amd64.go).
+	// A driver packs its operands and calls assembly that it declares
+	// itself (//go:noescape, in its own file): gen declares none for the
+	// kernel, and gen/_asm and the arm64 templates do not read its row.
+	Driver string
+
+	// Guard, when set, is a condition on the switch's parameters under
+	// which no path runs and the switch calls Generic: "k == 0" for Gemm,
+	// whose drivers need a chain to run.
+	Guard string
+
 	// NoRows marks BatchMomentumStep: its assembly never sees m == 0 (no
 	// rows); the switch sends that case to batchMomentumNoRows.
 	NoRows bool
@@ -143,6 +157,18 @@ var Kernels = []Kernel{
 			"\t// then element i of the momentumStep loop, with g[i] = g\n" +
 			"}",
 	},
+	{
+		Name: "Gemm", Func: "gemm", Family: "gemm", Spec: "kernels.Gemm",
+		Generic: "generic.Gemm", GenericArgs: "transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc",
+		Params:    "transA, transB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb int, beta F, c []F, ldc int",
+		AsmParams: "transA, transB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb int, beta F, c []F, ldc int",
+		AsmArgs:   "transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc",
+		Driver:    "gemm", Guard: "k == 0",
+		Bytes: 0, BytesDoc: "not a streaming kernel: 2mnk flops over mk+kn+2mn elements",
+		Loop: "for each i < m, j < n (m, n > 0 here; k == 0 runs Generic):\n" +
+			"\tacc := F(0); for p := 0; p < k; p++ { acc = fma(opA(i,p), opB(p,j), acc) }\n" +
+			"\tif beta == 0 { C(i,j) = F(alpha * acc) } else { C(i,j) = fma(alpha, acc, F(beta*C(i,j))) }",
+	},
 }
 
 var fRE = regexp.MustCompile(`\bF\b`)
@@ -155,6 +181,21 @@ func Expand(s string, bits int) string {
 // AsmName is the name of k's assembly function for a width and path.
 func (k Kernel) AsmName(bits int, p Path) string {
 	return fmt.Sprintf("%s%d%s", k.Func, bits, p.Suffix)
+}
+
+// DriverFile is the file, in the module root, of k's driver on path p.
+func (k Kernel) DriverFile(p Path) string {
+	return fmt.Sprintf("%s_%s_%s.go", k.Family, strings.ToLower(p.Suffix), p.GOARCH)
+}
+
+// CallName is the function k's switch calls on path p: its Go driver
+// (generic in the element type, so the same name for both widths) when
+// k has one, else its assembly function.
+func (k Kernel) CallName(bits int, p Path) string {
+	if k.Driver != "" {
+		return k.Driver + p.Suffix
+	}
+	return k.AsmName(bits, p)
 }
 
 // SwitchName is the name of k's path switch for a width.
