@@ -179,6 +179,7 @@ type trainer[F Float] struct {
 	carry   []F   // the running sum of a batch split in pieces
 	all     []int // 0..n-1, sliced for loss evaluation
 	losses  []float64
+	zeros   []F // zeros, for nonFiniteParam
 	start   time.Time
 	hist    History
 	best    float64
@@ -293,7 +294,7 @@ func (t *trainer[F]) run(ctx context.Context) (History, error) {
 		if err := t.opt.SetLRScale(t.cfg.Schedule.At(t.opt.Steps())); err != nil {
 			return t.finish(StopError), err
 		}
-		if i := nonFinite(t.params); i >= 0 {
+		if i := t.nonFiniteParam(); i >= 0 {
 			return t.finish(StopDiverged), &DivergenceError{
 				Epoch: t.epochsDone(), Step: t.opt.Steps(), Loss: t.lastLoss(),
 				What: fmt.Sprintf("parameter %d", i),
@@ -470,7 +471,11 @@ func (t *trainer[F]) log() (StopReason, error) {
 		if s := (p.Elapsed - t.hist.Eval).Seconds(); s > 0 {
 			pr.ExamplesPerSec = float64(p.Examples) / s
 		}
+		// The callback's time (a user's test-set evaluation, a plot) is
+		// not training: it counts as evaluation, like the logged loss.
+		t1 := time.Now()
 		t.cfg.Progress(pr)
+		t.hist.Eval += time.Since(t1)
 	}
 	if !finite(l) {
 		return StopDiverged, &DivergenceError{Epoch: p.Epoch, Step: p.Step, Loss: l, What: "loss"}
@@ -505,6 +510,22 @@ func (t *trainer[F]) checkpoint() error {
 		Meta:     t.cfg.CheckpointMeta,
 	}
 	return SaveCheckpoint(t.cfg.CheckpointPath, c)
+}
+
+// nonFiniteParam returns the index of the first NaN or infinite
+// parameter, or -1. It runs after every step, so it asks the optimizer's
+// kernels first: Dot(params, 0) is a sum of products that are ±0 for a
+// finite parameter and NaN for an infinite or NaN one, so it is 0 exactly
+// when every parameter is finite (one vector pass instead of a scalar
+// loop); only then does it look for the index.
+func (t *trainer[F]) nonFiniteParam() int {
+	if len(t.zeros) != len(t.params) {
+		t.zeros = make([]F, len(t.params))
+	}
+	if d := t.opt.k.Dot(t.params, t.zeros); d == 0 {
+		return -1
+	}
+	return nonFinite(t.params)
 }
 
 // nonFinite returns the index of the first NaN or infinite element, or -1.
