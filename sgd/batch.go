@@ -132,8 +132,11 @@ func (s *Scratch[F]) Parallel(n, grain int, fn func(lo, hi int)) {
 }
 
 // gemmSerial is the number of multiply-adds below which Scratch.Gemm does
-// not start goroutines.
-var gemmSerial = 1 << 15 // a variable so that tests can force the split
+// not start goroutines. Measured on an AMD EPYC Zen 3 (2 cores): the
+// softmax products of a batch of 64 (64×10×785, about 500k multiply-adds,
+// some 30 µs on avx2) ran slower split in two than on one core, the MLP's
+// (64×256×785, 13M) faster; 2^20 keeps the first serial.
+var gemmSerial = 1 << 20 // a variable so that tests can force the split
 
 // Gemm is k.Gemm with C split into blocks of rows (when m >= n) or of
 // columns among the workers. Every element of C is computed by the same
@@ -163,10 +166,29 @@ func (s *Scratch[F]) Gemm(k downhill.Kernels[F], transA, transB bool, m, n, kk i
 	})
 }
 
+// parallelMin is the amount of work (elements touched, a transcendental
+// counting as 32) below which the elementwise helpers run on the calling
+// goroutine: waking a second goroutine costs microseconds, as much as
+// copying or rectifying tens of thousands of floats. Measured on an AMD
+// EPYC Zen 3: splitting the gathers and softmax of a softmax-regression
+// batch of 64 made two workers slower than one.
+var parallelMin = 1 << 16 // a variable so that tests can force the split
+
+// parallelFor is Parallel when work is at least parallelMin, else fn(0, n).
+func (s *Scratch[F]) parallelFor(work, n, grain int, fn func(lo, hi int)) {
+	if work < parallelMin {
+		if n > 0 {
+			fn(0, n)
+		}
+		return
+	}
+	s.Parallel(n, grain, fn)
+}
+
 // gatherRows copies the rows idx of x (rows of f values) into dst, rows of
 // ld >= f values; with ones, dst[r*ld+f] = 1 (the bias input).
 func gatherRows[F Float](s *Scratch[F], dst, x []F, idx []int, f, ld int, ones bool) {
-	s.Parallel(len(idx), 8, func(lo, hi int) {
+	s.parallelFor(len(idx)*f, len(idx), 8, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			i := idx[r]
 			copy(dst[r*ld:r*ld+f], x[i*f:(i+1)*f])
@@ -182,7 +204,7 @@ func gatherRows[F Float](s *Scratch[F], dst, x []F, idx []int, f, ld int, ones b
 // to F, and writes the row's cross-entropy log Σ exp(z) - z_label into
 // loss[r]. z64 (len(labels)*c) is float64 scratch. Rows are independent.
 func softmaxDelta[F Float](s *Scratch[F], z []F, z64 []float64, labels func(r int) int, loss []float64, rows, c int) {
-	s.Parallel(rows, 4, func(lo, hi int) {
+	s.parallelFor(rows*c*32, rows, 4, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			zr, dr := z[r*c:(r+1)*c], z64[r*c:(r+1)*c]
 			for j, v := range zr {

@@ -115,8 +115,8 @@ func refLeastSquaresBatch[F Float](l *LeastSquares[F], params []F, idx []int) []
 // batches of 1, 64 (one chunk), 200 (four chunks, the last short) and a
 // shuffled order.
 func TestBatchGradientOrder(t *testing.T) {
-	defer func(v int) { gemmSerial = v }(gemmSerial)
-	gemmSerial = 0
+	defer func(v, w int) { gemmSerial, parallelMin = v, w }(gemmSerial, parallelMin)
+	gemmSerial, parallelMin = 0, 0
 	x, labels := clusters[float32](300, 37, 5, 0.7, 21)
 	sm, _ := NewSoftmaxRegression(x, labels, 37, 5, 0.01)
 	p32 := make([]float32, sm.Dim())

@@ -140,7 +140,7 @@ func (m *MLP[F]) forward(sc *Scratch[F], params []F, b int) []F {
 		}
 		h := m.act(sc, l)
 		sc.Gemm(m.k, false, true, b, out, in+1, 1, a, in+1, w, in+1, 0, h, out+1)
-		sc.Parallel(b, 4, func(lo, hi int) {
+		sc.parallelFor(b*out, b, 4, func(lo, hi int) {
 			for r := lo; r < hi; r++ {
 				row := h[r*(out+1) : (r+1)*(out+1)]
 				for j, v := range row[:out] {
@@ -186,7 +186,7 @@ func (m *MLP[F]) BatchGradient(params []F, idx []int, grad []F, sc *Scratch[F]) 
 			}
 			d := m.delta(sc, l-1)
 			sc.Gemm(m.k, false, false, b, in, out, 1, e, out, w, in+1, 0, d, in)
-			sc.Parallel(b, 4, func(lo, hi int) {
+			sc.parallelFor(b*in, b, 4, func(lo, hi int) {
 				for r := lo; r < hi; r++ {
 					ar, dr := a[r*(in+1):r*(in+1)+in], d[r*in:(r+1)*in]
 					for j, v := range ar {

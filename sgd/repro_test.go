@@ -86,8 +86,8 @@ func reproHash(params []float32, losses []float64) string {
 // "<model> <sha256>" to it. Runs on other CPUs, GOARCHes, purego builds or
 // under qemu (arm64; amd64 -cpu Westmere) must write identical lines.
 func TestTrainReproducible(t *testing.T) {
-	defer func(v int) { gemmSerial = v }(gemmSerial)
-	gemmSerial = 0
+	defer func(v, w int) { gemmSerial, parallelMin = v, w }(gemmSerial, parallelMin)
+	gemmSerial, parallelMin = 0, 0
 	for _, model := range []string{"softmax", "mlp"} {
 		ref, refL := reproRun(t, model, dispatch.Generic, 1)
 		for _, path := range dispatch.Available() {
