@@ -185,6 +185,20 @@ func (s *Scratch[F]) parallelFor(work, n, grain int, fn func(lo, hi int)) {
 	s.Parallel(n, grain, fn)
 }
 
+// meanAlpha returns the alpha of the gradient Gemm of a batch of n
+// examples, and whether the gradient still needs Scale(F(1/n)) after the
+// last chunk. A batch of one chunk folds the 1/n into its only Gemm: with
+// beta = 0 Gemm writes F(alpha*acc), one rounding, which is exactly what
+// Scale does to the acc that a Gemm with alpha = 1 writes (1*acc is
+// exact), and it saves a pass over the gradient. Batches of several chunks
+// add the partials first and scale their sum once.
+func meanAlpha[F Float](n int) (alpha F, scaleAfter bool) {
+	if n >= 1 && n <= BatchChunk {
+		return F(1 / float64(n)), false
+	}
+	return 1, true
+}
+
 // gatherRows copies the rows idx of x (rows of f values) into dst, rows of
 // ld >= f values; with ones, dst[r*ld+f] = 1 (the bias input).
 func gatherRows[F Float](s *Scratch[F], dst, x []F, idx []int, f, ld int, ones bool) {
@@ -244,6 +258,7 @@ func (s *SoftmaxRegression[F]) BatchGradient(params []F, idx []int, grad []F, sc
 	z := sc.Floats(1, BatchChunk*c)
 	z64 := sc.Float64s(0, BatchChunk*c)
 	loss := sc.Float64s(1, n)
+	alpha, scaleAfter := meanAlpha[F](n)
 	for lo := 0; lo < n; lo += BatchChunk {
 		ch := idx[lo:min(lo+BatchChunk, n)]
 		b := len(ch)
@@ -254,9 +269,11 @@ func (s *SoftmaxRegression[F]) BatchGradient(params []F, idx []int, grad []F, sc
 		if lo > 0 {
 			beta = 1
 		}
-		sc.Gemm(s.k, true, false, c, d1, b, 1, z, c, xb, d1, beta, grad, d1)
+		sc.Gemm(s.k, true, false, c, d1, b, alpha, z, c, xb, d1, beta, grad, d1)
 	}
-	s.k.Scale(F(1/float64(n)), grad)
+	if scaleAfter {
+		s.k.Scale(F(1/float64(n)), grad)
+	}
 	if s.l2 != 0 {
 		for k := 0; k < c; k++ {
 			s.k.Axpy(s.l2, params[k*d1:k*d1+f], grad[k*d1:k*d1+f])
@@ -276,6 +293,7 @@ func (l *LogisticRegression[F]) BatchGradient(params []F, idx []int, grad []F, s
 	xb := sc.Floats(0, BatchChunk*d1)
 	z := sc.Floats(1, BatchChunk)
 	loss := sc.Float64s(1, n)
+	alpha, scaleAfter := meanAlpha[F](n)
 	for lo := 0; lo < n; lo += BatchChunk {
 		ch := idx[lo:min(lo+BatchChunk, n)]
 		b := len(ch)
@@ -294,9 +312,11 @@ func (l *LogisticRegression[F]) BatchGradient(params []F, idx []int, grad []F, s
 		if lo > 0 {
 			beta = 1
 		}
-		sc.Gemm(l.k, true, false, 1, d1, b, 1, z, 1, xb, d1, beta, grad, d1)
+		sc.Gemm(l.k, true, false, 1, d1, b, alpha, z, 1, xb, d1, beta, grad, d1)
 	}
-	l.k.Scale(F(1/float64(n)), grad)
+	if scaleAfter {
+		l.k.Scale(F(1/float64(n)), grad)
+	}
 	reg := 0.0
 	if l.l2 != 0 {
 		l.k.Axpy(l.l2, params[:f], grad[:f])
@@ -316,6 +336,7 @@ func (l *LeastSquares[F]) BatchGradient(params []F, idx []int, grad []F, sc *Scr
 	xb := sc.Floats(0, BatchChunk*f)
 	z := sc.Floats(1, BatchChunk)
 	loss := sc.Float64s(1, n)
+	alpha, scaleAfter := meanAlpha[F](n)
 	for lo := 0; lo < n; lo += BatchChunk {
 		ch := idx[lo:min(lo+BatchChunk, n)]
 		b := len(ch)
@@ -329,8 +350,10 @@ func (l *LeastSquares[F]) BatchGradient(params []F, idx []int, grad []F, sc *Scr
 		if lo > 0 {
 			beta = 1
 		}
-		sc.Gemm(l.k, true, false, 1, f, b, 1, z, 1, xb, f, beta, grad, f)
+		sc.Gemm(l.k, true, false, 1, f, b, alpha, z, 1, xb, f, beta, grad, f)
 	}
-	l.k.Scale(F(1/float64(n)), grad)
+	if scaleAfter {
+		l.k.Scale(F(1/float64(n)), grad)
+	}
 	return sumInOrder(loss) / float64(2*n)
 }

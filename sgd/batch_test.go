@@ -130,7 +130,7 @@ func TestBatchGradientOrder(t *testing.T) {
 	for i := range shuffled {
 		shuffled[i] = (i * 97) % 300
 	}
-	for _, idx := range [][]int{{7}, iota(64), iota(200), shuffled} {
+	for _, idx := range [][]int{{7}, iota(64), iota(65), iota(128), iota(200), shuffled} {
 		want32 := refSoftmaxBatch(sm, p32, idx)
 		want64 := refLeastSquaresBatch(ls, p64, idx)
 		for _, path := range dispatch.Available() {

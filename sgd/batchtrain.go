@@ -29,5 +29,5 @@ func (t *trainer[F]) batchStep(batch []int) error {
 	}
 	b.lossSum += float64(l * float64(len(batch))) // no fusion: the same bits on every GOARCH
 	b.lossN += int64(len(batch))
-	return t.opt.Step(t.params, b.grad)
+	return t.opt.step(t.params, b.grad, b.scratch.parallelFor)
 }

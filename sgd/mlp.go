@@ -141,15 +141,7 @@ func (m *MLP[F]) forward(sc *Scratch[F], params []F, b int) []F {
 		h := m.act(sc, l)
 		sc.Gemm(m.k, false, true, b, out, in+1, 1, a, in+1, w, in+1, 0, h, out+1)
 		sc.parallelFor(b*out, b, 4, func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				row := h[r*(out+1) : (r+1)*(out+1)]
-				for j, v := range row[:out] {
-					if v < 0 {
-						row[j] = 0
-					}
-				}
-				row[out] = 1
-			}
+			relu(h[lo*(out+1):], hi-lo, out, out+1)
 		})
 	}
 	panic("unreachable")
@@ -166,6 +158,7 @@ func (m *MLP[F]) BatchGradient(params []F, idx []int, grad []F, sc *Scratch[F]) 
 	f := m.sizes[0]
 	z64 := sc.Float64s(0, BatchChunk*c)
 	loss := sc.Float64s(1, n)
+	alpha, scaleAfter := meanAlpha[F](n)
 	for lo := 0; lo < n; lo += BatchChunk {
 		ch := idx[lo:min(lo+BatchChunk, n)]
 		b := len(ch)
@@ -180,25 +173,20 @@ func (m *MLP[F]) BatchGradient(params []F, idx []int, grad []F, sc *Scratch[F]) 
 			in, out := m.sizes[l-1], m.sizes[l]
 			a, e := m.act(sc, l-1), m.delta(sc, l)
 			w, g := params[m.off[l-1]:m.off[l]], grad[m.off[l-1]:m.off[l]]
-			sc.Gemm(m.k, true, false, out, in+1, b, 1, e, out, a, in+1, beta, g, in+1)
+			sc.Gemm(m.k, true, false, out, in+1, b, alpha, e, out, a, in+1, beta, g, in+1)
 			if l == 1 {
 				break
 			}
 			d := m.delta(sc, l-1)
 			sc.Gemm(m.k, false, false, b, in, out, 1, e, out, w, in+1, 0, d, in)
 			sc.parallelFor(b*in, b, 4, func(lo, hi int) {
-				for r := lo; r < hi; r++ {
-					ar, dr := a[r*(in+1):r*(in+1)+in], d[r*in:(r+1)*in]
-					for j, v := range ar {
-						if !(v > 0) {
-							dr[j] = 0
-						}
-					}
-				}
+				reluMask(d[lo*in:], a[lo*(in+1):], hi-lo, in, in+1)
 			})
 		}
 	}
-	m.k.Scale(F(1/float64(n)), grad)
+	if scaleAfter {
+		m.k.Scale(F(1/float64(n)), grad)
+	}
 	return sumInOrder(loss) / float64(n)
 }
 

@@ -244,16 +244,46 @@ func (o *Optimizer[F]) Reset() {
 // Step applies one step with the full gradient grad (len Dim()) to
 // params. grad is not modified.
 func (o *Optimizer[F]) Step(params, grad []F) error {
+	return o.step(params, grad, nil)
+}
+
+// splitter runs fn(lo, hi) on pieces covering [0, n), possibly at once on
+// several goroutines (Scratch.parallelFor); nil runs fn(0, n).
+type splitter func(work, n, grain int, fn func(lo, hi int))
+
+func (sp splitter) run(n int, fn func(lo, hi int)) {
+	if sp == nil {
+		fn(0, n)
+		return
+	}
+	sp(n, n, stepGrain, fn)
+}
+
+// stepGrain is the granularity of a split optimizer step. Every kernel
+// of the step but the clipping norm is elementwise (an element's result
+// depends on that element alone), so any split gives the same bits.
+const stepGrain = 1024
+
+// step is Step with the elementwise kernels split by sp (the trainer's
+// workers).
+func (o *Optimizer[F]) step(params, grad []F, sp splitter) error {
 	if len(params) != o.dim || len(grad) != o.dim {
 		return fmt.Errorf("sgd: Step: len(params)=%d, len(grad)=%d, want both %d", len(params), len(grad), o.dim)
 	}
 	if o.fusedOK {
-		o.k.MomentumStep(params, grad, o.v, o.momentum(o.groups[0].h))
+		h := o.momentum(o.groups[0].h)
+		sp.run(o.dim, func(lo, hi int) {
+			var v []F
+			if o.v != nil {
+				v = o.v[lo:hi]
+			}
+			o.k.MomentumStep(params[lo:hi], grad[lo:hi], v, h)
+		})
 		o.advance()
 		return nil
 	}
-	copy(o.g, grad)
-	o.stepGrad(params)
+	sp.run(o.dim, func(lo, hi int) { copy(o.g[lo:hi], grad[lo:hi]) })
+	o.stepGrad(params, sp)
 	return nil
 }
 
@@ -276,28 +306,38 @@ func (o *Optimizer[F]) StepBatch(params, rows []F, scale F) error {
 		return nil
 	}
 	o.k.SumRows(o.g, scale, rows)
-	o.stepGrad(params)
+	o.stepGrad(params, nil)
 	return nil
 }
 
-// stepGrad steps with the gradient in o.g, which it may overwrite.
-func (o *Optimizer[F]) stepGrad(params []F) {
+// stepGrad steps with the gradient in o.g, which it may overwrite. The
+// clipping norm is one Dot over the whole gradient (never split: its
+// summation order is Dot's); the rest is elementwise and split by sp.
+func (o *Optimizer[F]) stepGrad(params []F, sp splitter) {
 	if o.clip > 0 {
 		norm := math.Sqrt(float64(o.k.Dot(o.g, o.g)))
 		if c := o.clip / (norm + 1e-6); c < 1 {
-			o.k.Scale(F(c), o.g)
+			sp.run(o.dim, func(lo, hi int) { o.k.Scale(F(c), o.g[lo:hi]) })
 		}
 	}
 	for _, g := range o.groups {
-		p := params[g.from:g.to]
-		if g.h.DecoupledDecay != 0 {
-			o.k.Scale(F(1-float64(o.scale*g.h.LR*g.h.DecoupledDecay)), p)
-		}
+		p, gg := params[g.from:g.to], o.g[g.from:g.to]
 		var v []F
 		if g.h.Momentum != 0 {
 			v = o.v[g.from:g.to]
 		}
-		o.k.MomentumStep(p, o.g[g.from:g.to], v, o.momentum(g.h))
+		h := o.momentum(g.h)
+		decay := F(1 - float64(o.scale*g.h.LR*g.h.DecoupledDecay))
+		sp.run(g.to-g.from, func(lo, hi int) {
+			if g.h.DecoupledDecay != 0 {
+				o.k.Scale(decay, p[lo:hi])
+			}
+			var vb []F
+			if v != nil {
+				vb = v[lo:hi]
+			}
+			o.k.MomentumStep(p[lo:hi], gg[lo:hi], vb, h)
+		})
 	}
 	o.advance()
 }

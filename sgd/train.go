@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -518,11 +519,26 @@ func (t *trainer[F]) checkpoint() error {
 // finite parameter and NaN for an infinite or NaN one, so it is 0 exactly
 // when every parameter is finite (one vector pass instead of a scalar
 // loop); only then does it look for the index.
+//
+// With a BatchProblem the pass is split among the workers: each range's
+// Dot is 0 exactly when that range is finite, so the answer does not
+// depend on the split.
 func (t *trainer[F]) nonFiniteParam() int {
 	if len(t.zeros) != len(t.params) {
 		t.zeros = make([]F, len(t.params))
 	}
-	if d := t.opt.k.Dot(t.params, t.zeros); d == 0 {
+	var bad atomic.Bool
+	check := func(lo, hi int) {
+		if t.opt.k.Dot(t.params[lo:hi], t.zeros[lo:hi]) != 0 {
+			bad.Store(true)
+		}
+	}
+	if t.batch.scratch != nil {
+		t.batch.scratch.parallelFor(len(t.params), len(t.params), stepGrain, check)
+	} else {
+		check(0, len(t.params))
+	}
+	if !bad.Load() {
 		return -1
 	}
 	return nonFinite(t.params)
