@@ -1,7 +1,7 @@
 package sgd
 
 import (
-	"sync"
+	"runtime"
 
 	"github.com/downhill-go/downhill"
 	"github.com/downhill-go/downhill/dmath"
@@ -58,6 +58,7 @@ type Scratch[F Float] struct {
 	workers int
 	fs      [][]F
 	ds      [][]float64
+	team    *team // started by the first call that splits
 }
 
 // NewScratch returns an empty Scratch for the given number of goroutines
@@ -93,11 +94,26 @@ func (s *Scratch[F]) Float64s(slot, n int) []float64 {
 	return s.ds[slot][:n]
 }
 
-// Parallel calls fn(lo, hi) on contiguous ranges covering [0, n), one per
-// goroutine (at most Workers()), each range a multiple of grain long but
+// stop ends the helper goroutines of s, if any (s may be nil); a later
+// split starts new ones.
+func (s *Scratch[F]) stop() {
+	if s != nil && s.team != nil {
+		s.team.stop()
+		s.team = nil
+	}
+}
+
+// Parallel calls fn(lo, hi) on contiguous ranges covering [0, n), as many
+// as Workers() (fewer when n is short), each a multiple of grain long but
 // for the last; with one worker, or n <= grain, it calls fn(0, n). fn must
 // compute every index's output independently of where the ranges start
 // and end: then the result does not depend on the number of workers.
+//
+// The ranges run on the caller's goroutine and on helper goroutines that
+// the Scratch keeps (at most one per P, GOMAXPROCS at the first split,
+// each taking every size-th range). Between calls the helpers busy-wait
+// for a while (a fraction of a millisecond) and then block; they end when
+// the Scratch is no longer referenced.
 //
 // A panic in fn is recovered in its goroutine and, once every range is
 // done, raised again in the caller's goroutine (the panic of the lowest
@@ -113,17 +129,23 @@ func (s *Scratch[F]) Parallel(n, grain int, fn func(lo, hi int)) {
 		return
 	}
 	panics := make([]any, w)
-	run := func(i, lo, hi int) {
+	one := func(i int) {
 		defer func() { panics[i] = recover() }()
-		fn(lo, hi)
+		fn(min(n, i*blocks/w*grain), min(n, (i+1)*blocks/w*grain))
 	}
-	var wg sync.WaitGroup
-	for i := 1; i < w; i++ {
-		lo, hi := min(n, i*blocks/w*grain), min(n, (i+1)*blocks/w*grain)
-		wg.Go(func() { run(i, lo, hi) })
+	// The ranges are those of w workers whatever runs them: goroutine g
+	// of the team (the caller is 0) takes ranges g, g+size, g+2·size, ...
+	if s.team == nil {
+		// At most one goroutine per P: team members busy-wait.
+		s.team = newTeam(min(s.workers, runtime.GOMAXPROCS(0)) - 1)
+		runtime.AddCleanup(s, func(t *team) { t.stop() }, s.team)
 	}
-	run(0, 0, min(n, blocks/w*grain))
-	wg.Wait()
+	size := s.team.helpers + 1
+	s.team.run(func(g int) {
+		for i := g; i < w; i += size {
+			one(i)
+		}
+	})
 	for _, p := range panics {
 		if p != nil {
 			panic(p)

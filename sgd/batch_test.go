@@ -2,7 +2,10 @@ package sgd
 
 import (
 	"math"
+	"runtime"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/downhill-go/downhill/dispatch"
 	ref "github.com/downhill-go/downhill/kernels"
@@ -258,4 +261,50 @@ func TestScratchParallelPanic(t *testing.T) {
 			t.Errorf("%d workers: recovered %v", w, got)
 		}
 	}
+}
+
+// TestScratchTeam runs many splits on a Scratch whose helpers busy-wait,
+// park between bursts and are woken again, with more Ps than cores, and
+// checks every range runs once per call; then that stop and the cleanup
+// of an unreachable Scratch end the helper goroutines.
+func TestScratchTeam(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	base := runtime.NumGoroutine()
+	s := NewScratch[float32](4)
+	var hits [4]atomic.Int32
+	for call := range 300 {
+		if call%50 == 0 {
+			time.Sleep(2 * spinFor) // the helpers park
+		}
+		s.Parallel(4, 1, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				hits[i].Add(1)
+			}
+		})
+		for i := range hits {
+			if h := hits[i].Load(); h != int32(call+1) {
+				t.Fatalf("call %d: range %d ran %d times in all", call, i, h)
+			}
+		}
+	}
+	if s.team == nil || s.team.helpers != 3 {
+		t.Fatalf("team %+v, want 3 helpers", s.team)
+	}
+	waitGoroutines := func(what string, want int) {
+		t.Helper()
+		for range 200 {
+			if runtime.NumGoroutine() <= want {
+				return
+			}
+			runtime.GC()
+			time.Sleep(5 * time.Millisecond)
+		}
+		t.Errorf("%s: %d goroutines, want %d", what, runtime.NumGoroutine(), want)
+	}
+	s.stop()
+	waitGoroutines("after stop", base)
+	func() {
+		NewScratch[float64](3).Parallel(10, 1, func(lo, hi int) {})
+	}()
+	waitGoroutines("after the Scratch became unreachable", base)
 }

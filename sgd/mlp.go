@@ -212,6 +212,7 @@ func (m *MLP[F]) eval(params, x []F, labels []int, idx []int, workers int) (floa
 		}
 	}
 	sc := NewScratch[F](workers)
+	defer sc.stop()
 	f, c := m.sizes[0], m.sizes[len(m.sizes)-1]
 	z64 := sc.Float64s(0, BatchChunk*c)
 	loss := sc.Float64s(1, BatchChunk)

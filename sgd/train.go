@@ -164,6 +164,7 @@ func Train[F Float](ctx context.Context, problem Problem[F], params []F, opt *Op
 	if err := t.setup(); err != nil {
 		return History{Stop: StopError}, err
 	}
+	defer t.batch.scratch.stop()
 	return t.run(ctx)
 }
 
