@@ -148,10 +148,14 @@ func TestTrainJSON(t *testing.T) {
 	writeDigits(t, dir, 500, 100)
 	plot := filepath.Join(dir, "curves.png")
 	ck := filepath.Join(dir, "ck")
+	prof := filepath.Join(dir, "cpu.prof")
 	code, out, errw := runCmd(t, "train", "-data", dir, "-epochs", "2", "-batch", "10", "-warmup", "5",
-		"-json", "-plot", plot, "-checkpoint", ck)
+		"-json", "-plot", plot, "-checkpoint", ck, "-cpuprofile", prof)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errw)
+	}
+	if b, err := os.ReadFile(prof); err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("-cpuprofile: %v, %d bytes, want a gzipped profile", err, len(b))
 	}
 	var res map[string]any
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
@@ -346,6 +350,7 @@ func TestTrainBadOutputs(t *testing.T) {
 		{"-plot", filepath.Join(missing, "x.png")},
 		{"-checkpoint", filepath.Join(missing, "c.ckpt")},
 		{"-checkpoint", dir},
+		{"-cpuprofile", filepath.Join(missing, "cpu.prof")},
 	} {
 		code, out, errw := runCmd(t, "train", "-data", dir, "-epochs", "1", "-batch", "20", c.flag, c.path)
 		if code != 1 || !strings.Contains(errw, c.flag) || strings.Contains(errw, "epoch 1/1") || out != "" {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +28,7 @@ type trainFlags struct {
 	schedule                       string
 	seed                           uint64
 	plot, checkpoint, resume, data string
+	cpuprofile                     string
 	asJSON, quiet                  bool
 	m                              modelFlags // model.go
 }
@@ -72,6 +75,7 @@ standard output.`,
 			fs.StringVar(&f.data, "data", "", "`dir`ectory with the MNIST IDX files (default: the GoMNIST module)")
 			fs.BoolVar(&f.asJSON, "json", false, "print one JSON object instead of the summary (and no progress)")
 			fs.BoolVar(&f.quiet, "q", false, "no progress output")
+			fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the training (go tool pprof) to this `file`")
 			f.m.register(fs)
 			return func(e *env) error { return runTrain(e, f) }
 		},
@@ -183,7 +187,7 @@ func runTrain(e *env, f trainFlags) error {
 		return err
 	}
 	// Find unusable output paths now, not after the training.
-	for _, o := range []struct{ flag, path string }{{"-plot", f.plot}, {"-checkpoint", f.checkpoint}} {
+	for _, o := range []struct{ flag, path string }{{"-plot", f.plot}, {"-checkpoint", f.checkpoint}, {"-cpuprofile", f.cpuprofile}} {
 		if o.path == "" {
 			continue
 		}
@@ -299,11 +303,26 @@ func runTrain(e *env, f trainFlags) error {
 			}
 		}
 	})
+	var prof *bytes.Buffer
+	if f.cpuprofile != "" {
+		prof = new(bytes.Buffer)
+		if err := pprof.StartCPUProfile(prof); err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+	}
 	hist, trainErr := sgd.Train(ctx, sgd.Problem[float32](cp), params, opt, cfg)
+	if prof != nil {
+		pprof.StopCPUProfile()
+	}
 	close(quit)
 	wg.Wait()
 	tick.Stop()
 	rep.done()
+	if prof != nil {
+		if err := atomicfile.Write(f.cpuprofile, prof.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+	}
 	if trainErr != nil {
 		var div *sgd.DivergenceError
 		switch {
