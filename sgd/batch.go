@@ -110,8 +110,8 @@ func (s *Scratch[F]) stop() {
 // and end: then the result does not depend on the number of workers.
 //
 // The ranges run on the caller's goroutine and on helper goroutines that
-// the Scratch keeps (at most one per P, GOMAXPROCS at the first split,
-// each taking every size-th range). Between calls the helpers busy-wait
+// the Scratch keeps (at most one per P, GOMAXPROCS at the first split),
+// whichever is free taking the next range. Between calls the helpers busy-wait
 // for a while (a fraction of a millisecond) and then block; they end when
 // the Scratch is no longer referenced.
 //
@@ -133,19 +133,14 @@ func (s *Scratch[F]) Parallel(n, grain int, fn func(lo, hi int)) {
 		defer func() { panics[i] = recover() }()
 		fn(min(n, i*blocks/w*grain), min(n, (i+1)*blocks/w*grain))
 	}
-	// The ranges are those of w workers whatever runs them: goroutine g
-	// of the team (the caller is 0) takes ranges g, g+size, g+2·size, ...
+	// The ranges are those of w workers whatever runs them: the caller
+	// and the team's helpers claim them one by one.
 	if s.team == nil {
 		// At most one goroutine per P: team members busy-wait.
 		s.team = newTeam(min(s.workers, runtime.GOMAXPROCS(0)) - 1)
 		runtime.AddCleanup(s, func(t *team) { t.stop() }, s.team)
 	}
-	size := s.team.helpers + 1
-	s.team.run(func(g int) {
-		for i := g; i < w; i += size {
-			one(i)
-		}
-	})
+	s.team.run(w, one)
 	for _, p := range panics {
 		if p != nil {
 			panic(p)
@@ -154,11 +149,13 @@ func (s *Scratch[F]) Parallel(n, grain int, fn func(lo, hi int)) {
 }
 
 // gemmSerial is the number of multiply-adds below which Scratch.Gemm does
-// not start goroutines. Measured on an AMD EPYC Zen 3 (2 cores): the
-// softmax products of a batch of 64 (64×10×785, about 500k multiply-adds,
-// some 30 µs on avx2) ran slower split in two than on one core, the MLP's
-// (64×256×785, 13M) faster; 2^20 keeps the first serial.
-var gemmSerial = 1 << 20 // a variable so that tests can force the split
+// not split. A split costs well under a microsecond once the Scratch's
+// helpers are running (see team), a few thousand multiply-adds of avx2
+// Gemm; 2^18 splits the softmax products of a batch of 64 (64×10×785,
+// about 500k multiply-adds) and keeps the MLP's 64×10×257 output layer
+// whole. Measured on an AMD EPYC Zen 3 (2 cores): with goroutines started
+// per split, 2^20 was needed to keep softmax from getting slower.
+var gemmSerial = 1 << 18 // a variable so that tests can force the split
 
 // Gemm is k.Gemm with C split into blocks of rows (when m >= n) or of
 // columns among the workers. Every element of C is computed by the same
@@ -190,11 +187,11 @@ func (s *Scratch[F]) Gemm(k downhill.Kernels[F], transA, transB bool, m, n, kk i
 
 // parallelMin is the amount of work (elements touched, a transcendental
 // counting as 32) below which the elementwise helpers run on the calling
-// goroutine: waking a second goroutine costs microseconds, as much as
-// copying or rectifying tens of thousands of floats. Measured on an AMD
-// EPYC Zen 3: splitting the gathers and softmax of a softmax-regression
-// batch of 64 made two workers slower than one.
-var parallelMin = 1 << 16 // a variable so that tests can force the split
+// goroutine. With the Scratch's helpers busy-waiting a split costs under
+// a microsecond (about as much as copying ten thousand floats); 2^14
+// splits the gathers of a batch of 64 MNIST rows (50k floats) and the
+// softmax of 64×10 logits.
+var parallelMin = 1 << 14 // a variable so that tests can force the split
 
 // parallelFor is Parallel when work is at least parallelMin, else fn(0, n).
 func (s *Scratch[F]) parallelFor(work, n, grain int, fn func(lo, hi int)) {

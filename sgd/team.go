@@ -25,12 +25,33 @@ import (
 // unreachable, a cleanup stops them.
 type team struct {
 	helpers int
-	seq     atomic.Uint64 // number of the current job; helpers wait for it to change
-	job     func(i int)   // runs range i (1..helpers) of the current job
-	done    atomic.Int64  // helpers that finished the current job
-	parked  []atomic.Bool // helper i-1 is blocked on wake[i-1]
+	seq     atomic.Uint64       // number of the current job; helpers wait for it to change
+	cur     atomic.Pointer[job] // the current job
+	parked  []atomic.Bool       // helper i-1 is blocked on wake[i-1]
 	wake    []chan struct{}
 	quit    atomic.Bool
+}
+
+// A job is n ranges that whoever is free claims one at a time, the caller
+// included: a helper that is late (its virtual CPU not running, or still
+// blocked) leaves its ranges to the others instead of holding them up.
+// Who runs a range does not change its result.
+type job struct {
+	fn       func(r int)
+	n        int64
+	next     atomic.Int64 // ranges claimed
+	finished atomic.Int64 // ranges done
+}
+
+func (j *job) work() {
+	for {
+		r := j.next.Add(1) - 1
+		if r >= j.n {
+			return
+		}
+		j.fn(int(r))
+		j.finished.Add(1)
+	}
 }
 
 // spinFor is how long an idle helper busy-waits for the next job before
@@ -46,29 +67,28 @@ func newTeam(helpers int) *team {
 	return t
 }
 
-// run calls job(i) for i = 1..helpers on the helpers and job(0) on the
-// calling goroutine, and returns when all are done. job must not panic
-// (Parallel recovers inside it).
-func (t *team) run(job func(i int)) {
-	if t.helpers == 0 {
-		job(0)
+// run calls fn(r) for r = 0..n-1, on the calling goroutine and on the
+// helpers, and returns when all are done. fn must not panic (Parallel
+// recovers inside it).
+func (t *team) run(n int, fn func(r int)) {
+	j := &job{fn: fn, n: int64(n)}
+	if t.helpers == 0 || n <= 1 {
+		j.work()
 		return
 	}
-	t.job = job
-	t.done.Store(0)
-	t.seq.Add(1) // publishes job and done to the helpers
+	t.cur.Store(j)
+	t.seq.Add(1) // publishes j to the helpers
 	for i := range t.helpers {
 		if t.parked[i].CompareAndSwap(true, false) {
 			t.wake[i] <- struct{}{}
 		}
 	}
-	job(0)
-	for n := 1; t.done.Load() != int64(t.helpers); n++ {
-		if n%1024 == 0 {
+	j.work()
+	for k := 1; j.finished.Load() != j.n; k++ {
+		if k%1024 == 0 {
 			runtime.Gosched() // a woken helper may wait for this P
 		}
 	}
-	t.job = nil
 }
 
 // stop makes the helpers return (once they see it).
@@ -88,8 +108,7 @@ func (t *team) helper(i int, last uint64) {
 		if t.quit.Load() {
 			return
 		}
-		t.job(i)
-		t.done.Add(1)
+		t.cur.Load().work()
 	}
 }
 
