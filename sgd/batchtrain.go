@@ -29,5 +29,7 @@ func (t *trainer[F]) batchStep(batch []int) error {
 	}
 	b.lossSum += float64(l * float64(len(batch))) // no fusion: the same bits on every GOARCH
 	b.lossN += int64(len(batch))
-	return t.opt.step(t.params, b.grad, b.scratch.parallelFor)
+	finite, err := t.opt.step(t.params, b.grad, b.scratch.parallelFor, true)
+	t.finiteKnown = finite
+	return err
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync/atomic"
 
 	"github.com/downhill-go/downhill"
 	"github.com/downhill-go/downhill/dispatch"
@@ -128,6 +129,7 @@ type Optimizer[F Float] struct {
 	fresh   bool    // the velocity holds no history yet
 	v       []F     // velocity (nil when no group uses momentum)
 	g       []F     // gradient scratch for clipping, groups and decoupled decay
+	zeros   []F     // stepBlock zeros for the finiteness check of step
 	fusedOK bool    // one group, no clipping, no decoupled decay: StepBatch fuses
 }
 
@@ -244,7 +246,8 @@ func (o *Optimizer[F]) Reset() {
 // Step applies one step with the full gradient grad (len Dim()) to
 // params. grad is not modified.
 func (o *Optimizer[F]) Step(params, grad []F) error {
-	return o.step(params, grad, nil)
+	_, err := o.step(params, grad, nil, false)
+	return err
 }
 
 // splitter runs fn(lo, hi) on pieces covering [0, n), possibly at once on
@@ -264,27 +267,56 @@ func (sp splitter) run(n int, fn func(lo, hi int)) {
 // depends on that element alone), so any split gives the same bits.
 const stepGrain = 1024
 
+// stepBlock is the number of elements a split step updates and then
+// checks before it goes on: small enough that the parameters are still in
+// the L1 cache when the check reads them.
+const stepBlock = 2048
+
 // step is Step with the elementwise kernels split by sp (the trainer's
-// workers).
-func (o *Optimizer[F]) step(params, grad []F, sp splitter) error {
+// workers). With check it also reports whether every parameter is finite
+// after the step, found block by block right after each block's update:
+// Dot(p, 0) is ±0 when every element of p is finite and NaN otherwise.
+func (o *Optimizer[F]) step(params, grad []F, sp splitter, check bool) (finite bool, err error) {
 	if len(params) != o.dim || len(grad) != o.dim {
-		return fmt.Errorf("sgd: Step: len(params)=%d, len(grad)=%d, want both %d", len(params), len(grad), o.dim)
+		return false, fmt.Errorf("sgd: Step: len(params)=%d, len(grad)=%d, want both %d", len(params), len(grad), o.dim)
+	}
+	if check && len(o.zeros) != stepBlock {
+		o.zeros = make([]F, stepBlock)
+	}
+	var bad atomic.Bool
+	checkRange := func(lo, hi int) {
+		for b := lo; b < hi; b += stepBlock {
+			e := min(hi, b+stepBlock)
+			if o.k.Dot(params[b:e], o.zeros[:e-b]) != 0 {
+				bad.Store(true)
+				return
+			}
+		}
 	}
 	if o.fusedOK {
 		h := o.momentum(o.groups[0].h)
 		sp.run(o.dim, func(lo, hi int) {
-			var v []F
-			if o.v != nil {
-				v = o.v[lo:hi]
+			for b := lo; b < hi; b += stepBlock {
+				e := min(hi, b+stepBlock)
+				var v []F
+				if o.v != nil {
+					v = o.v[b:e]
+				}
+				o.k.MomentumStep(params[b:e], grad[b:e], v, h)
+				if check {
+					checkRange(b, e)
+				}
 			}
-			o.k.MomentumStep(params[lo:hi], grad[lo:hi], v, h)
 		})
 		o.advance()
-		return nil
+		return !bad.Load(), nil
 	}
 	sp.run(o.dim, func(lo, hi int) { copy(o.g[lo:hi], grad[lo:hi]) })
 	o.stepGrad(params, sp)
-	return nil
+	if check {
+		sp.run(o.dim, checkRange)
+	}
+	return !bad.Load(), nil
 }
 
 // StepBatch applies one step whose gradient is scale times the sum of the

@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -187,7 +186,10 @@ type trainer[F Float] struct {
 	best    float64
 	stale   int
 	batch   batchState[F] // the BatchProblem path (batchtrain.go)
-	val     Problem[F]    // Config.Validation (validation.go)
+	// finiteKnown: the last step found every parameter finite (the
+	// batch path checks while it updates; nonFiniteParam need not look)
+	finiteKnown bool
+	val         Problem[F] // Config.Validation (validation.go)
 }
 
 func (t *trainer[F]) setup() error {
@@ -519,27 +521,17 @@ func (t *trainer[F]) checkpoint() error {
 // kernels first: Dot(params, 0) is a sum of products that are ±0 for a
 // finite parameter and NaN for an infinite or NaN one, so it is 0 exactly
 // when every parameter is finite (one vector pass instead of a scalar
-// loop); only then does it look for the index.
-//
-// With a BatchProblem the pass is split among the workers: each range's
-// Dot is 0 exactly when that range is finite, so the answer does not
-// depend on the split.
+// loop); only then does it look for the index. A batch step has already
+// made that check block by block while it updated (finiteKnown).
 func (t *trainer[F]) nonFiniteParam() int {
+	if t.finiteKnown {
+		t.finiteKnown = false
+		return -1
+	}
 	if len(t.zeros) != len(t.params) {
 		t.zeros = make([]F, len(t.params))
 	}
-	var bad atomic.Bool
-	check := func(lo, hi int) {
-		if t.opt.k.Dot(t.params[lo:hi], t.zeros[lo:hi]) != 0 {
-			bad.Store(true)
-		}
-	}
-	if t.batch.scratch != nil {
-		t.batch.scratch.parallelFor(len(t.params), len(t.params), stepGrain, check)
-	} else {
-		check(0, len(t.params))
-	}
-	if !bad.Load() {
+	if d := t.opt.k.Dot(t.params, t.zeros); d == 0 {
 		return -1
 	}
 	return nonFinite(t.params)

@@ -171,6 +171,44 @@ func (infGrad) Gradients(p []float64, idx []int, rows []float64) {
 	}
 }
 
+// infBatch is a BatchProblem of 5000 parameters whose gradient is
+// infinite at index 4321 (past the first blocks of a split step) for
+// example 2 only.
+type infBatch struct{}
+
+func (infBatch) Dim() int                                         { return 5000 }
+func (infBatch) Len() int                                         { return 3 }
+func (infBatch) Loss(p []float32, idx []int) float64              { return 0 }
+func (infBatch) Gradients(p []float32, idx []int, rows []float32) { panic("not used") }
+func (infBatch) BatchGradient(p []float32, idx []int, grad []float32, s *Scratch[float32]) float64 {
+	clear(grad)
+	for _, i := range idx {
+		if i == 2 {
+			grad[4321] = float32(math.Inf(-1))
+		}
+	}
+	return 0
+}
+
+// TestTrainDivergenceBatch: the batch path's step checks the parameters
+// while it updates them; an infinite one stops the run with its index,
+// for 1 and 2 workers (with the split forced), with the fused step and
+// with clipping (the per-group step).
+func TestTrainDivergenceBatch(t *testing.T) {
+	defer func(v int) { parallelMin = v }(parallelMin)
+	parallelMin = 0
+	for _, w := range []int{1, 2} {
+		for _, opts := range [][]Option{nil, {ClipNorm(1e30)}} {
+			opt, _ := NewOptimizer[float32](5000, Hyper{LR: 0.1, Momentum: 0.5}, opts...)
+			h, err := Train(context.Background(), infBatch{}, make([]float32, 5000), opt, Config{Epochs: 5, BatchSize: 1, Workers: w})
+			var de *DivergenceError
+			if !errors.As(err, &de) || de.What != "parameter 4321" || h.Steps > 3 || h.Stop != StopDiverged {
+				t.Errorf("workers %d, %d options: error %v after %d steps, want a *DivergenceError about parameter 4321 within an epoch", w, len(opts), err, h.Steps)
+			}
+		}
+	}
+}
+
 // nanLoss has a zero gradient and a loss that is NaN once a step was taken.
 type nanLoss struct{}
 
