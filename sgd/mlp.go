@@ -164,7 +164,7 @@ func (m *MLP[F]) BatchGradient(params []F, idx []int, grad []F, sc *Scratch[F]) 
 		b := len(ch)
 		gatherRows(sc, m.act(sc, 0), m.x, ch, f, f+1, true)
 		z := m.forward(sc, params, b)
-		softmaxDelta(sc, z, z64, func(r int) int { return m.labels[ch[r]] }, loss[lo:], b, c)
+		softmaxDelta(sc, z, z64, gatherLabels(sc, m.labels, ch), loss[lo:], b, c)
 		var beta F
 		if lo > 0 {
 			beta = 1
@@ -232,7 +232,7 @@ func (m *MLP[F]) eval(params, x []F, labels []int, idx []int, workers int) (floa
 				right++
 			}
 		}
-		softmaxDelta(sc, z, z64, func(r int) int { return labels[ch[r]] }, loss, len(ch), c)
+		softmaxDelta(sc, z, z64, gatherLabels(sc, labels, ch), loss, len(ch), c)
 		total += sumInOrder(loss[:len(ch)])
 	}
 	return total, right
