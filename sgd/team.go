@@ -1,7 +1,7 @@
 package sgd
 
 import (
-	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -12,14 +12,16 @@ import (
 // Why not a goroutine per call: on the 2-core virtual machines we measure
 // on (AMD EPYC Zen 3 under KVM), a goroutine started on an idle core began
 // its range some 100 µs after the call: the idle virtual CPU has to be
-// woken first. A training step of the MLP has four parallel regions (two
-// large Gemms, the optimizer step, the finiteness scan) of 20-300 µs each,
-// so the second core mostly arrived late. Helpers of a team instead
-// busy-wait for the next job for spinFor after finishing one (the gaps
-// between the regions of a step are shorter than that), and only then
-// block on a channel; the caller busy-waits for its helpers at the end of
-// a job. Runtime libraries such as OpenMP runtimes and OpenBLAS keep their
-// threads spinning for the same reason.
+// woken first. A training step of the MLP has several parallel regions
+// (the gathers, two large Gemms, the optimizer step) of 20-400 µs each, so
+// the second core mostly arrived late. Helpers of a team instead busy-wait
+// for the next job for spinFor after finishing one (the serial gaps
+// between the regions of a step are shorter), and only then block on a
+// channel, as the threads of OpenMP runtimes and OpenBLAS spin for a
+// while for the same reason. The caller busy-waits for its helpers at the
+// end of a job for as long, then blocks: on a machine with fewer free
+// cores than workers a helper may be waiting for the caller's core, and
+// spinning on would only take the time it needs.
 //
 // The helpers hold no reference to the Scratch: when it becomes
 // unreachable, a cleanup stops them.
@@ -41,6 +43,7 @@ type job struct {
 	n        int64
 	next     atomic.Int64 // ranges claimed
 	finished atomic.Int64 // ranges done
+	wg       sync.WaitGroup
 }
 
 func (j *job) work() {
@@ -51,12 +54,15 @@ func (j *job) work() {
 		}
 		j.fn(int(r))
 		j.finished.Add(1)
+		j.wg.Done()
 	}
 }
 
 // spinFor is how long an idle helper busy-waits for the next job before
-// it blocks (and how long a helper's core stays busy after the last job).
-const spinFor = 200 * time.Microsecond
+// it blocks (and how long a helper's core stays busy after the last job),
+// and how long the caller busy-waits for its helpers. The serial gaps
+// between the parallel regions of a training step are shorter.
+const spinFor = 50 * time.Microsecond
 
 func newTeam(helpers int) *team {
 	t := &team{helpers: helpers, parked: make([]atomic.Bool, helpers), wake: make([]chan struct{}, helpers)}
@@ -72,6 +78,7 @@ func newTeam(helpers int) *team {
 // recovers inside it).
 func (t *team) run(n int, fn func(r int)) {
 	j := &job{fn: fn, n: int64(n)}
+	j.wg.Add(n)
 	if t.helpers == 0 || n <= 1 {
 		j.work()
 		return
@@ -84,9 +91,18 @@ func (t *team) run(n int, fn func(r int)) {
 		}
 	}
 	j.work()
+	// The ranges left are being run by helpers: wait for them busily for
+	// a little while, then block. (A helper may be waiting for this very
+	// core, when the machine has fewer free cores than the team: spinning
+	// on would take the time it needs.)
+	start := time.Now()
 	for k := 1; j.finished.Load() != j.n; k++ {
-		if k%1024 == 0 {
-			runtime.Gosched() // a woken helper may wait for this P
+		if k%64 == 0 {
+			if time.Since(start) > spinFor {
+				j.wg.Wait()
+				return
+			}
+			osYield()
 		}
 	}
 }
@@ -123,8 +139,11 @@ func (t *team) await(i int, last uint64) uint64 {
 		if s := t.seq.Load(); s != last {
 			return s
 		}
-		if n%256 == 0 && time.Since(start) > spinFor {
-			break
+		if n%64 == 0 {
+			if time.Since(start) > spinFor {
+				break
+			}
+			osYield()
 		}
 	}
 	for {
