@@ -56,7 +56,10 @@
 // matrix multiplies (downhill.Gemm) over chunks of BatchChunk examples
 // added in chunk order; the workers split the outputs of each multiply
 // into blocks, never a sum, so the bits again do not depend on their
-// number. Train then applies one Optimizer.Step per mini-batch, and logs
+// number (the workers also split the elementwise optimizer step and the
+// finiteness check; they are goroutines kept for the whole run, which
+// busy-wait a few tens of microseconds between the parallel parts of a
+// step). Train then applies one Optimizer.Step per mini-batch, and logs
 // the running mean of the mini-batch losses (Config.FullLoss for a full
 // pass); Config.Validation adds a held-out loss and accuracy per point. Train stops with a *DivergenceError
 // when the loss or a parameter becomes NaN or infinite, returns ctx.Err()

@@ -24,8 +24,9 @@ type Config struct {
 	// 0 means the full batch (gradient descent).
 	BatchSize int
 	// Workers is the number of goroutines computing gradient rows (or the
-	// output blocks of a BatchProblem) and losses; 0 means
-	// runtime.GOMAXPROCS(0). The results do not depend on it.
+	// output blocks of a BatchProblem, and the elementwise optimizer
+	// step) and losses; 0 means runtime.GOMAXPROCS(0). The results do not
+	// depend on it.
 	Workers int
 	// Seed and DropLast configure the Sampler.
 	Seed     uint64
