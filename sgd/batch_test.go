@@ -30,6 +30,28 @@ func iota(n int) []int {
 	return idx
 }
 
+// refAddChunk adds a chunk's partial sums into g in the documented way:
+// the first chunk's are copied, later ones added one rounding each,
+// partial + running sum.
+func refAddChunk[F Float](g, part []F, first bool) {
+	for j := range g {
+		if first {
+			g[j] = part[j]
+		} else {
+			g[j] = part[j] + g[j]
+		}
+	}
+}
+
+// refMean scales the sum g of n examples' gradients to their mean,
+// F(1/n)·g rounded once per element.
+func refMean[F Float](g []F, n int) {
+	sc := F(1 / float64(n))
+	for j := range g {
+		g[j] = F(sc * g[j])
+	}
+}
+
 // refSoftmaxBatch is BatchProblem's documented order written out with
 // scalar fmas, example by example, for softmax regression: it shares no
 // code with BatchGradient but the softmax helper.
@@ -61,13 +83,7 @@ func refSoftmaxBatch[F Float](s *SoftmaxRegression[F], params []F, idx []int) []
 				}
 			}
 		}
-		for j := range g {
-			if lo == 0 {
-				g[j] = part[j]
-			} else {
-				g[j] = part[j] + g[j]
-			}
-		}
+		refAddChunk(g, part, lo == 0)
 	}
 	sc := F(1 / float64(len(idx)))
 	for j := range g {
@@ -97,25 +113,17 @@ func refLeastSquaresBatch[F Float](l *LeastSquares[F], params []F, idx []int) []
 				part[p] = fmaT(r, x[p], part[p])
 			}
 		}
-		for j := range g {
-			if lo == 0 {
-				g[j] = part[j]
-			} else {
-				g[j] = part[j] + g[j]
-			}
-		}
+		refAddChunk(g, part, lo == 0)
 	}
-	sc := F(1 / float64(len(idx)))
-	for j := range g {
-		g[j] = F(sc * g[j])
-	}
+	refMean(g, len(idx))
 	return g
 }
 
 // TestBatchGradientOrder checks the documented summation order bit for
 // bit against scalar references, on every path and for 1, 2, 3 and 8
 // workers (with the Gemm split forced even for small products), on
-// batches of 1, 64 (one chunk), 200 (four chunks, the last short) and a
+// batches of 1, 64 (one chunk: 1/64 folded into the Gemm), 65 and 128
+// (two chunks, scaled after), 200 (four chunks, the last short) and a
 // shuffled order.
 func TestBatchGradientOrder(t *testing.T) {
 	defer func(v, w int) { gemmSerial, parallelMin = v, w }(gemmSerial, parallelMin)

@@ -78,18 +78,9 @@ func refMLPBatch[F Float](m *MLP[F], params []F, idx []int) []F {
 				e = below
 			}
 		}
-		for j := range g {
-			if lo == 0 {
-				g[j] = part[j]
-			} else {
-				g[j] = part[j] + g[j]
-			}
-		}
+		refAddChunk(g, part, lo == 0)
 	}
-	sc := F(1 / float64(len(idx)))
-	for j := range g {
-		g[j] = F(sc * g[j])
-	}
+	refMean(g, len(idx))
 	return g
 }
 
