@@ -312,7 +312,8 @@ func TestScratchTeam(t *testing.T) {
 	s.stop()
 	waitGoroutines("after stop", base)
 	func() {
-		NewScratch[float64](3).Parallel(10, 1, func(lo, hi int) {})
+		s := NewScratch[float64](3)
+		s.Parallel(10, 1, func(lo, hi int) { _ = s.Workers() }) // fn refers to s
 	}()
 	waitGoroutines("after the Scratch became unreachable", base)
 }

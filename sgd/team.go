@@ -100,11 +100,15 @@ func (t *team) run(n int, fn func(r int)) {
 		if k%64 == 0 {
 			if time.Since(start) > spinFor {
 				j.wg.Wait()
-				return
+				break
 			}
 			osYield()
 		}
 	}
+	// Drop the job: fn may refer to the Scratch, which must not stay
+	// reachable from the helpers (its cleanup stops them). A helper that
+	// looks later finds nil, or a newer job.
+	t.cur.CompareAndSwap(j, nil)
 }
 
 // stop makes the helpers return (once they see it).
@@ -124,7 +128,9 @@ func (t *team) helper(i int, last uint64) {
 		if t.quit.Load() {
 			return
 		}
-		t.cur.Load().work()
+		if j := t.cur.Load(); j != nil {
+			j.work()
+		}
 	}
 }
 
