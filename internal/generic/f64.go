@@ -86,9 +86,19 @@ func momentum64(p, g, v []float64, h *kernels.Momentum[float64]) {
 	}
 	v = v[:len(p)]
 	if !maximize && !decay && !fresh && !nesterov {
-		// Heavy ball, the common case, without the tests.
-		for i, gi := range g {
-			vn := math.FMA(mu, v[i], float64(c*gi))
+		// Heavy ball, the common case, without the tests; two elements
+		// a round, each result stored before the next math.FMA (see
+		// dot64).
+		i := 0
+		for ; i <= len(p)-2; i += 2 {
+			ps, gs, vs := p[i:i+2:i+2], g[i:i+2:i+2], v[i:i+2:i+2]
+			vs[0] = math.FMA(mu, vs[0], float64(c*gs[0]))
+			ps[0] = math.FMA(negLR, vs[0], ps[0])
+			vs[1] = math.FMA(mu, vs[1], float64(c*gs[1]))
+			ps[1] = math.FMA(negLR, vs[1], ps[1])
+		}
+		if i < len(p) {
+			vn := math.FMA(mu, v[i], float64(c*g[i]))
 			v[i] = vn
 			p[i] = math.FMA(negLR, vn, p[i])
 		}
