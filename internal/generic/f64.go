@@ -87,8 +87,11 @@ func momentum64(p, g, v []float64, h *kernels.Momentum[float64]) {
 	v = v[:len(p)]
 	if !maximize && !decay && !fresh && !nesterov {
 		// Heavy ball, the common case, without the tests; two elements
-		// a round, each result stored before the next math.FMA (see
-		// dot64).
+		// a round. On GOAMD64=v1 each math.FMA is a test of the CPU's
+		// FMA3 flag with a call to math.FMA's software fallback on the
+		// other side, and values live across that call are spilled on
+		// the fast path too: each result is stored before the next
+		// math.FMA, and v's is read back from vs.
 		i := 0
 		for ; i <= len(p)-2; i += 2 {
 			ps, gs, vs := p[i:i+2:i+2], g[i:i+2:i+2], v[i:i+2:i+2]
