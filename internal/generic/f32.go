@@ -85,29 +85,56 @@ func axpy32(alpha float32, x, y []float32) {
 	}
 }
 
-// axpby32 is kernels.Axpby for float32, as axpy32.
+// axpby32 is kernels.Axpby for float32. It tests its sums with fast32, not
+// fma32: alpha*x + beta*y with x and y of like magnitude (the bench's
+// y -> 2x, which settles on exact midpoints) is often an exact float32
+// midpoint, and fma32's branch, taken at random, would mispredict; fast32
+// computes the TwoSum error of every sum, without a branch.
 func axpby32(alpha float32, x []float32, beta float32, y []float32) {
 	y = y[:len(x)]
 	a := float64(alpha)
 	i := 0
 	for ; i <= len(x)-4; i += 4 {
 		xs, ys := x[i:i+4:i+4], y[i:i+4:i+4]
-		var f uint64
-		r0, f := fma32(float64(a*float64(xs[0])), float64(beta*ys[0]), f)
-		r1, f := fma32(float64(a*float64(xs[1])), float64(beta*ys[1]), f)
-		r2, f := fma32(float64(a*float64(xs[2])), float64(beta*ys[2]), f)
-		r3, f := fma32(float64(a*float64(xs[3])), float64(beta*ys[3]), f)
-		if f != 0 {
-			for j := range 4 {
-				ys[j] = round32(float64(a*float64(xs[j])), float64(beta*ys[j]))
-			}
-			continue
+		p0, p1, p2, p3 := float64(a*float64(xs[0])), float64(a*float64(xs[1])), float64(a*float64(xs[2])), float64(a*float64(xs[3]))
+		c0, c1, c2, c3 := float64(beta*ys[0]), float64(beta*ys[1]), float64(beta*ys[2]), float64(beta*ys[3])
+		r0, f0 := fast32(p0, c0)
+		r1, f1 := fast32(p1, c1)
+		r2, f2 := fast32(p2, c2)
+		r3, f3 := fast32(p3, c3)
+		if int64(f0|f1|f2|f3) < 0 {
+			r0, r1, r2, r3 = round32(p0, c0), round32(p1, c1), round32(p2, c2), round32(p3, c3)
 		}
 		ys[0], ys[1], ys[2], ys[3] = r0, r1, r2, r3
 	}
 	for ; i < len(x); i++ {
 		y[i] = round32(float64(a*float64(x[i])), float64(beta*y[i]))
 	}
+}
+
+// fast32 returns float32(s) for s = p+c rounded to float64, with a value
+// whose top bit is set when that may not be p+c correctly rounded: s is a
+// float32 midpoint or below the float32 normal range (as in fma32), and
+// p+c is not exact (its TwoSum error e is not zero; an exact s rounds
+// once, correctly, whatever its bits), as fma32 flags, but computed for
+// every sum, without a branch, for Axpby, where exact midpoints are
+// frequent and at random. Neither e nor the test lies on the path
+// from p and c to the result: in a chain of fmas the CPU runs ahead on
+// the predicted branch.
+//
+// In bits: sb<<1 - 897<<53 has its top bit set iff the exponent field of
+// s is below 897 (|s| < 2^-126; |s| < 2^257 keeps larger exponents from
+// wrapping), or for an infinite or NaN s, which then takes the slow way;
+// e*e is positive iff e != 0 (e is 0 or at least 2^-298 in magnitude, see
+// kernels.FMA32), so the negation of its bits has the top bit set iff
+// e != 0.
+func fast32(p, c float64) (float32, uint64) {
+	s := p + c
+	bv := s - p
+	e := (p - (s - bv)) + (c - bv)
+	sb := math.Float64bits(s)
+	bad := (((sb & (1<<29 - 1)) ^ 1<<28) - 1) | (sb<<1 - 897<<53)
+	return float32(s), bad & -math.Float64bits(e*e)
 }
 
 // dot32 is kernels.Dot for float32: Lanes32 = 64 lanes.

@@ -18,11 +18,13 @@
 // the float32 normal range, and s is not exact. The bits of s are tested
 // with a branch that ordinary data almost never take; a hit computes the
 // TwoSum error of s, and only an inexact s is flagged (exact midpoints,
-// frequent with short significands, pass). Axpy, Axpby and Dot share one
-// flag among four fmas and recompute a flagged block from their inputs
-// with round32 (kernels.FMA32 after the product: branch-free, for every
-// input); the momentum kernels redo a flagged fma alone; the last
-// elements use round32.
+// frequent with short significands, pass). Axpy and Dot share one flag
+// among four fmas and recompute a flagged block from their inputs with
+// round32 (kernels.FMA32 after the product: branch-free, for every
+// input); the momentum kernels redo a flagged fma alone. Axpby, whose
+// sums are exact midpoints often and at random, computes the TwoSum error
+// of every sum without a branch (fast32) instead. The last elements use
+// round32.
 package generic
 
 import (
