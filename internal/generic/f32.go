@@ -24,6 +24,31 @@ func round32(p, c float64) float32 {
 	return float32(math.Float64frombits(sb))
 }
 
+// suspect returns a value whose top bit is set when float32(s) may not be
+// p+c correctly rounded, for s = p+c rounded to float64: s (within half a
+// float64 ulp of p+c) rounds to the same float32 as p+c unless a float32
+// midpoint lies between them, which needs s itself to be a midpoint (bits
+// 0..28 of its significand, what float32 drops, equal to 1<<28), or unless
+// 0 < |s| < 2^-126, below the float32 normal range, where float32 keeps
+// fewer bits (zero is exact).
+//
+// The second test runs mostly on the floating-point unit, which the
+// integer tests leave idle: with q = s*s, t = (2^-252 - q)*q is positive
+// iff 0 < q < 2^-252, that is 0 < |s| < 2^-126 (rounding s*s is monotone
+// and 2^-252 is a float64, so the boundary is exact); otherwise t is +0
+// (s = 0 or |s| = 2^-126) or negative. The negation of t's bits has its
+// top bit set iff t is positive (a negative t has the sign bit set, and
+// -0 does not occur). No product underflows: s is 0 or at least 2^-298 in
+// magnitude (see kernels.FMA32), so a non-zero q is at least 2^-596 and
+// t, if positive, at least 2^-848. An infinite s gives t = -Inf; a NaN s
+// may be flagged, which only sends it the exact way.
+func suspect(s float64) uint64 {
+	sb := math.Float64bits(s)
+	mid := ((sb & (1<<29 - 1)) ^ 1<<28) - 1 // top bit set iff a midpoint
+	q := float64(s * s)
+	return mid | -math.Float64bits((0x1p-252-q)*q)
+}
+
 // fma32 returns float32(s) for s = p+c rounded to float64 (p the exact
 // float64 product of two float32 values, c a float32 value), and f with
 // bit 0 set when that may not be p+c correctly rounded; f is returned
@@ -59,26 +84,21 @@ func fma32(p, c float64, f uint64) (float32, uint64) {
 	return float32(s), f
 }
 
-// axpy32 is kernels.Axpy for float32. Four fmas share one flag; a flagged
-// block is recomputed from x and y, which it has not written yet.
+// axpy32 is kernels.Axpy for float32.
 func axpy32(alpha float32, x, y []float32) {
 	y = y[:len(x)]
 	a := float64(alpha)
 	i := 0
 	for ; i <= len(x)-4; i += 4 {
 		xs, ys := x[i:i+4:i+4], y[i:i+4:i+4]
-		var f uint64
-		r0, f := fma32(float64(a*float64(xs[0])), float64(ys[0]), f)
-		r1, f := fma32(float64(a*float64(xs[1])), float64(ys[1]), f)
-		r2, f := fma32(float64(a*float64(xs[2])), float64(ys[2]), f)
-		r3, f := fma32(float64(a*float64(xs[3])), float64(ys[3]), f)
-		if f != 0 {
-			for j := range 4 {
-				ys[j] = round32(float64(a*float64(xs[j])), float64(ys[j]))
-			}
+		p0, p1, p2, p3 := float64(a*float64(xs[0])), float64(a*float64(xs[1])), float64(a*float64(xs[2])), float64(a*float64(xs[3]))
+		c0, c1, c2, c3 := float64(ys[0]), float64(ys[1]), float64(ys[2]), float64(ys[3])
+		s0, s1, s2, s3 := p0+c0, p1+c1, p2+c2, p3+c3
+		if int64(suspect(s0)|suspect(s1)|suspect(s2)|suspect(s3)) < 0 {
+			ys[0], ys[1], ys[2], ys[3] = round32(p0, c0), round32(p1, c1), round32(p2, c2), round32(p3, c3)
 			continue
 		}
-		ys[0], ys[1], ys[2], ys[3] = r0, r1, r2, r3
+		ys[0], ys[1], ys[2], ys[3] = float32(s0), float32(s1), float32(s2), float32(s3)
 	}
 	for ; i < len(x); i++ {
 		y[i] = round32(float64(a*float64(x[i])), float64(y[i]))
@@ -114,7 +134,7 @@ func axpby32(alpha float32, x []float32, beta float32, y []float32) {
 
 // fast32 returns float32(s) for s = p+c rounded to float64, with a value
 // whose top bit is set when that may not be p+c correctly rounded: s is a
-// float32 midpoint or below the float32 normal range (as in fma32), and
+// float32 midpoint or below the float32 normal range (as in suspect), and
 // p+c is not exact (its TwoSum error e is not zero; an exact s rounds
 // once, correctly, whatever its bits), as fma32 flags, but computed for
 // every sum, without a branch, for Axpby, where exact midpoints are
@@ -148,18 +168,14 @@ func dot32(x, y []float32) float32 {
 		xb, yb := x[i:i+k:i+k], y[i:i+k:i+k]
 		for j := 0; j < k; j += 4 {
 			xs, ys, as := xb[j:j+4:j+4], yb[j:j+4:j+4], acc[j:j+4:j+4]
-			var f uint64
-			r0, f := fma32(float64(float64(xs[0])*float64(ys[0])), float64(as[0]), f)
-			r1, f := fma32(float64(float64(xs[1])*float64(ys[1])), float64(as[1]), f)
-			r2, f := fma32(float64(float64(xs[2])*float64(ys[2])), float64(as[2]), f)
-			r3, f := fma32(float64(float64(xs[3])*float64(ys[3])), float64(as[3]), f)
-			if f != 0 {
-				for l := range 4 {
-					as[l] = round32(float64(float64(xs[l])*float64(ys[l])), float64(as[l]))
-				}
+			p0, p1, p2, p3 := float64(float64(xs[0])*float64(ys[0])), float64(float64(xs[1])*float64(ys[1])), float64(float64(xs[2])*float64(ys[2])), float64(float64(xs[3])*float64(ys[3]))
+			c0, c1, c2, c3 := float64(as[0]), float64(as[1]), float64(as[2]), float64(as[3])
+			s0, s1, s2, s3 := p0+c0, p1+c1, p2+c2, p3+c3
+			if int64(suspect(s0)|suspect(s1)|suspect(s2)|suspect(s3)) < 0 {
+				as[0], as[1], as[2], as[3] = round32(p0, c0), round32(p1, c1), round32(p2, c2), round32(p3, c3)
 				continue
 			}
-			as[0], as[1], as[2], as[3] = r0, r1, r2, r3
+			as[0], as[1], as[2], as[3] = float32(s0), float32(s1), float32(s2), float32(s3)
 		}
 	}
 	// The padded last block: lanes past the end take fma(+0, +0, acc),

@@ -86,22 +86,9 @@ func momentum64(p, g, v []float64, h *kernels.Momentum[float64]) {
 	}
 	v = v[:len(p)]
 	if !maximize && !decay && !fresh && !nesterov {
-		// Heavy ball, the common case, without the tests; two elements
-		// a round. On GOAMD64=v1 each math.FMA is a test of the CPU's
-		// FMA3 flag with a call to math.FMA's software fallback on the
-		// other side, and values live across that call are spilled on
-		// the fast path too: each result is stored before the next
-		// math.FMA, and v's is read back from vs.
-		i := 0
-		for ; i <= len(p)-2; i += 2 {
-			ps, gs, vs := p[i:i+2:i+2], g[i:i+2:i+2], v[i:i+2:i+2]
-			vs[0] = math.FMA(mu, vs[0], float64(c*gs[0]))
-			ps[0] = math.FMA(negLR, vs[0], ps[0])
-			vs[1] = math.FMA(mu, vs[1], float64(c*gs[1]))
-			ps[1] = math.FMA(negLR, vs[1], ps[1])
-		}
-		if i < len(p) {
-			vn := math.FMA(mu, v[i], float64(c*g[i]))
+		// Heavy ball, the common case, without the tests.
+		for i, gi := range g {
+			vn := math.FMA(mu, v[i], float64(c*gi))
 			v[i] = vn
 			p[i] = math.FMA(negLR, vn, p[i])
 		}

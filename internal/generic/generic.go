@@ -12,19 +12,18 @@
 // any two slice arguments may be the same slice (kernels' aliasing rule).
 //
 // float64 kernels use math.FMA, a single instruction on amd64 with FMA3 and
-// on arm64. float32 kernels round a*b+c once, exactly, this way (fma32):
-// the float64 sum s = a*b+c (the product is exact) converted to float32 is
+// on arm64. float32 kernels round a*b+c once, exactly, this way: the
+// float64 sum s = a*b+c (the product is exact) converted to float32 is
 // already correctly rounded unless s is a float32 midpoint or lies below
-// the float32 normal range, and s is not exact. The bits of s are tested
-// with a branch that ordinary data almost never take; a hit computes the
-// TwoSum error of s, and only an inexact s is flagged (exact midpoints,
-// frequent with short significands, pass). Axpy and Dot share one flag
-// among four fmas and recompute a flagged block from their inputs with
-// round32 (kernels.FMA32 after the product: branch-free, for every
-// input); the momentum kernels redo a flagged fma alone. Axpby, whose
-// sums are exact midpoints often and at random, computes the TwoSum error
-// of every sum without a branch (fast32) instead. The last elements use
-// round32.
+// the float32 normal range (suspect) and, in addition, s is not exact.
+// Axpy and Dot test four sums at once with suspect and recompute the four
+// with round32 (kernels.FMA32 after the product: branch-free, for every
+// input) when any is flagged. Axpby, whose sums are exact midpoints often
+// and at random, computes the TwoSum error of every sum without a branch
+// (fast32) and flags only inexact ones. The momentum kernels test each
+// fma with fma32: the bits of s in a branch that ordinary data almost
+// never take, the TwoSum error only on a hit, and redo a flagged fma
+// alone. The last elements use round32.
 package generic
 
 import (

@@ -572,3 +572,34 @@ func TestFMA32Flag(t *testing.T) {
 	}
 	t.Logf("%d flagged, %d exact midpoints, %d exact below 2^-126", flagged, exactMid, exactTiny)
 }
+
+// TestSuspect compares suspect with its definition (a float32 midpoint,
+// or 0 < |s| < 2^-126) on the boundaries and on random float64 values in
+// the range a float32 fma can produce (0 or 2^-298 <= |s| < 2^257).
+func TestSuspect(t *testing.T) {
+	want := func(s float64) bool {
+		sb := math.Float64bits(s)
+		a := math.Abs(s)
+		return sb&(1<<29-1) == 1<<28 || (a > 0 && a < math.Ldexp(1, -126))
+	}
+	edges := []float64{0, math.Ldexp(1, -126), math.Nextafter(math.Ldexp(1, -126), 0), math.Ldexp(1, -298),
+		math.Ldexp(1, 256), math.Float64frombits(0x3ff0000010000000), math.Float64frombits(0x3ff0000008000000),
+		math.Nextafter(math.Ldexp(1, -126), 1), math.Ldexp(3, -150), math.MaxFloat32, math.Inf(1)}
+	r := rand.New(rand.NewPCG(17, 18))
+	for i := 0; i < 200_000; i++ {
+		var s float64
+		if i < len(edges) {
+			s = edges[i]
+		} else {
+			s = math.Ldexp(1+r.Float64(), r.IntN(555)-298)
+			if r.IntN(4) == 0 { // a midpoint
+				s = math.Float64frombits(math.Float64bits(s)&^(1<<29-1) | 1<<28)
+			}
+		}
+		for _, v := range []float64{s, -s} {
+			if got := int64(suspect(v)) < 0; got != want(v) {
+				t.Fatalf("suspect(%g = %#x) = %v, want %v", v, math.Float64bits(v), got, want(v))
+			}
+		}
+	}
+}
