@@ -49,6 +49,41 @@ func suspect(s float64) uint64 {
 	return mid | -math.Float64bits((0x1p-252-q)*q)
 }
 
+// fma32 returns float32(s) for s = p+c rounded to float64 (p the exact
+// float64 product of two float32 values, c a float32 value), and f with
+// bit 0 set when that may not be p+c correctly rounded; f is returned
+// unchanged otherwise, so that a block of fmas can share one flag.
+//
+// s (within half a float64 ulp of p+c) rounds to the same float32 as p+c
+// unless a float32 midpoint lies between them, which needs s itself to be
+// a midpoint (bits 0..28 of its significand, what float32 drops, equal to
+// 1<<28), or unless 0 < |s| < 2^-126, below the float32 normal range,
+// where float32 keeps fewer bits; and in either case only if s is not
+// exact: an exact s rounds once, correctly, whatever its bits. The bits
+// are tested with a branch that ordinary data almost never take (a
+// midpoint is one pattern of 29 bits); exact midpoints, frequent with
+// short significands (learning rates like 2^-10, Mu = 7/8, inputs like
+// 1.0), take it and compute the TwoSum error e, which is 0 iff s is exact
+// (six additions in all, exact whatever the magnitudes; see
+// kernels.FMA32). In bits: u<<1 drops the sign, and u<<1 - 1 is below
+// 897<<53 - 1 iff the exponent field is below 897 (|s| < 2^-126) and s is
+// not zero (0 - 1 wraps to the largest value).
+//
+// An infinite or NaN s is not flagged (or, for a NaN with those low bits,
+// its NaN e is): kernels.FMA32 also returns float32(s) for it. The caller
+// recomputes a flagged fma with round32. p is exact, so a compiler fusing
+// the product into s or into p-(s-bv) changes nothing.
+func fma32(p, c float64, f uint64) (float32, uint64) {
+	s := p + c
+	if u := math.Float64bits(s); u&(1<<29-1) == 1<<28 || u<<1-1 < (1023-126)<<53-1 {
+		bv := s - p
+		if (p-(s-bv))+(c-bv) != 0 {
+			f = 1
+		}
+	}
+	return float32(s), f
+}
+
 // axpy32 is kernels.Axpy for float32.
 func axpy32(alpha float32, x, y []float32) {
 	y = y[:len(x)]
@@ -71,9 +106,10 @@ func axpy32(alpha float32, x, y []float32) {
 }
 
 // axpby32 is kernels.Axpby for float32. It tests its sums with fast32, not
-// suspect: alpha*x + beta*y with x and y of like magnitude (the bench's
-// y -> 2x) is often an exact float32 midpoint, which must not take the
-// slow way; where midpoints are rare (Axpy, Dot) the cheaper suspect wins.
+// fma32: alpha*x + beta*y with x and y of like magnitude (the bench's
+// y -> 2x, which settles on exact midpoints) is often an exact float32
+// midpoint, and fma32's branch, taken at random, would mispredict; fast32
+// computes the TwoSum error of every sum, without a branch.
 func axpby32(alpha float32, x []float32, beta float32, y []float32) {
 	y = y[:len(x)]
 	a := float64(alpha)
@@ -94,6 +130,31 @@ func axpby32(alpha float32, x []float32, beta float32, y []float32) {
 	for ; i < len(x); i++ {
 		y[i] = round32(float64(a*float64(x[i])), float64(beta*y[i]))
 	}
+}
+
+// fast32 returns float32(s) for s = p+c rounded to float64, with a value
+// whose top bit is set when that may not be p+c correctly rounded: s is a
+// float32 midpoint or below the float32 normal range (as in suspect), and
+// p+c is not exact (its TwoSum error e is not zero; an exact s rounds
+// once, correctly, whatever its bits), as fma32 flags, but computed for
+// every sum, without a branch, for Axpby, where exact midpoints are
+// frequent and at random. Neither e nor the test lies on the path
+// from p and c to the result: in a chain of fmas the CPU runs ahead on
+// the predicted branch.
+//
+// In bits: sb<<1 - 897<<53 has its top bit set iff the exponent field of
+// s is below 897 (|s| < 2^-126; |s| < 2^257 keeps larger exponents from
+// wrapping), or for an infinite or NaN s, which then takes the slow way;
+// e*e is positive iff e != 0 (e is 0 or at least 2^-298 in magnitude, see
+// kernels.FMA32), so the negation of its bits has the top bit set iff
+// e != 0.
+func fast32(p, c float64) (float32, uint64) {
+	s := p + c
+	bv := s - p
+	e := (p - (s - bv)) + (c - bv)
+	sb := math.Float64bits(s)
+	bad := (((sb & (1<<29 - 1)) ^ 1<<28) - 1) | (sb<<1 - 897<<53)
+	return float32(s), bad & -math.Float64bits(e*e)
 }
 
 // dot32 is kernels.Dot for float32: Lanes32 = 64 lanes.
@@ -136,33 +197,8 @@ func dot32(x, y []float32) float32 {
 	return acc[0]
 }
 
-// fast32 returns float32(s) for s = p+c rounded to float64, with a value
-// whose top bit is set when that may not be p+c correctly rounded: s is a
-// float32 midpoint or below the float32 normal range (as in suspect), and
-// p+c is not exact (its TwoSum error e is not zero; an exact s rounds
-// once, correctly, whatever its bits). Exact midpoints are frequent in
-// the momentum kernels (Mu = 7/8 times a float32 has 27 bits), so they
-// must not take the slow way. Neither e nor the test lies on the path
-// from p and c to the result: in a chain of fmas the CPU runs ahead on
-// the predicted branch.
-//
-// In bits: sb<<1 - 897<<53 has its top bit set iff the exponent field of
-// s is below 897 (|s| < 2^-126; |s| < 2^257 keeps larger exponents from
-// wrapping), or for an infinite or NaN s, which then takes the slow way;
-// e*e is positive iff e != 0 (e is 0 or at least 2^-298 in magnitude, see
-// kernels.FMA32), so the negation of its bits has the top bit set iff
-// e != 0.
-func fast32(p, c float64) (float32, uint64) {
-	s := p + c
-	bv := s - p
-	e := (p - (s - bv)) + (c - bv)
-	sb := math.Float64bits(s)
-	bad := (((sb & (1<<29 - 1)) ^ 1<<28) - 1) | (sb<<1 - 897<<53)
-	return float32(s), bad & -math.Float64bits(e*e)
-}
-
-// momentum32 is kernels.MomentumStep for float32. Each fma is fast32,
-// recomputed with round32 in the rare case fast32 flags. Reads and writes
+// momentum32 is kernels.MomentumStep for float32. Each fma is fma32,
+// recomputed with round32 in the rare case fma32 flags. Reads and writes
 // of one element happen in the order of kernels/.
 func momentum32(p, g, v []float32, h *kernels.Momentum[float32]) {
 	g = g[:len(p)]
@@ -176,14 +212,14 @@ func momentum32(p, g, v []float32, h *kernels.Momentum[float32]) {
 		// Heavy ball, the common case, without the tests.
 		for i, gi := range g {
 			pv, cd := float64(mu*float64(v[i])), float64(c*gi)
-			vn, f := fast32(pv, cd)
-			if int64(f) < 0 {
+			vn, f := fma32(pv, cd, 0)
+			if f != 0 {
 				vn = round32(pv, cd)
 			}
 			v[i] = vn
 			pp, pi := float64(negLR*float64(vn)), float64(p[i])
-			pn, f := fast32(pp, pi)
-			if int64(f) < 0 {
+			pn, f := fma32(pp, pi, 0)
+			if f != 0 {
 				pn = round32(pp, pi)
 			}
 			p[i] = pn
@@ -198,7 +234,7 @@ func momentum32(p, g, v []float32, h *kernels.Momentum[float32]) {
 		if decay {
 			pw, gw := float64(wd*float64(p[i])), float64(gi)
 			var f uint64
-			if d, f = fast32(pw, gw); int64(f) < 0 {
+			if d, f = fma32(pw, gw, 0); f != 0 {
 				d = round32(pw, gw)
 			}
 		}
@@ -208,7 +244,7 @@ func momentum32(p, g, v []float32, h *kernels.Momentum[float32]) {
 			if !fresh {
 				pv, cd := float64(mu*float64(v[i])), float64(c*d)
 				var f uint64
-				if vn, f = fast32(pv, cd); int64(f) < 0 {
+				if vn, f = fma32(pv, cd, 0); f != 0 {
 					vn = round32(pv, cd)
 				}
 			}
@@ -216,15 +252,15 @@ func momentum32(p, g, v []float32, h *kernels.Momentum[float32]) {
 			if nesterov {
 				pn, dn := float64(mu*float64(vn)), float64(d)
 				var f uint64
-				if s, f = fast32(pn, dn); int64(f) < 0 {
+				if s, f = fma32(pn, dn, 0); f != 0 {
 					s = round32(pn, dn)
 				}
 			}
 			v[i] = vn
 		}
 		pp, pi := float64(negLR*float64(s)), float64(p[i])
-		pn, f := fast32(pp, pi)
-		if int64(f) < 0 {
+		pn, f := fma32(pp, pi, 0)
+		if f != 0 {
 			pn = round32(pp, pi)
 		}
 		p[i] = pn

@@ -2,7 +2,6 @@ package generic
 
 import (
 	"math"
-	"math/bits"
 	"sync"
 	"unsafe"
 
@@ -23,9 +22,9 @@ import (
 //
 // float32: each fma runs as in kernels.FMA32's fast path (the product is
 // exact in float64, the sum rounds once to float64, then to float32) and
-// records, without a branch, whether that step needed FMA32's slow path;
-// a tile where any step did is recomputed with kernels.FMA32. float64:
-// math.FMA (one instruction where the CPU has FMA).
+// records whether that step needed FMA32's slow path (gemmFast32); a tile
+// where any step did is recomputed with kernels.FMA32. float64: math.FMA
+// (one instruction where the CPU has FMA).
 //
 // Scratch comes from a sync.Pool: after the first call of a given shape,
 // Gemm does not allocate. The caller (package downhill) has checked the
@@ -179,26 +178,43 @@ func gemmTile64(k int, ap, bp []float64, t *[gemmMR * gemmNR]float64) {
 // gemmFast32 is one step of a float32 chain, acc = gemmFMA(a, b, acc), as in
 // kernels.FMA32's fast path: a, b and acc are float32 values held in
 // float64, the product is exact, the sum rounds once to float64 and then
-// to float32. It returns the new acc and flag with bit 63 set when that
-// result may be wrong (FMA32 would take its slow path: the float64 sum is
-// a float32 midpoint, or nonzero and below the float32 normal range).
+// to float32. It returns the new acc and flag, set to 1 when that result
+// may be wrong: FMA32 would take its slow path, that is the float64 sum s
+// is a float32 midpoint or nonzero and below the float32 normal range,
+// and s is not exact (its TwoSum error e is not zero; an exact s converted
+// to float32 is rounded once, correctly, whatever its bits). The test of
+// the bits is a branch, almost never taken on ordinary data; exact
+// midpoints (frequent with short significands: MNIST's 1.0 pixels and
+// bias column) take it and compute e. An infinite or NaN s (inputs out of
+// range) is not flagged: FMA32 also returns float32(s) for it. The
+// product is exact, so a compiler fusing it into a sum changes nothing.
 func gemmFast32(a, b, acc float64, flag uint64) (float64, uint64) {
-	s := float64(float64(a*b) + acc)
-	u := math.Float64bits(s)
-	mid := u&(1<<29-1) ^ 1<<28 // 0 iff a midpoint
-	_, low := bits.Sub64(u<<1-1, (1023-126)<<53-1, 0)
-	return float64(float32(s)), flag | (mid - 1) | low<<63
+	p := float64(a * b)
+	s := p + acc
+	if u := math.Float64bits(s); u&(1<<29-1) == 1<<28 || u<<1-1 < (1023-126)<<53-1 {
+		bv := s - p
+		if (p-(s-bv))+(acc-bv) != 0 {
+			flag = 1
+		}
+	}
+	return float64(float32(s)), flag
 }
 
-// gemmTile32 is the float32 register tile on gemmFast32 steps. It reports false
-// if any step may be wrong; the caller then recomputes the tile exactly.
+// gemmTile32 is the float32 register tile on gemmFast32 steps, computed as
+// two tiles of 2×gemmNR (eight accumulators, which fit in the registers
+// with the four values of B). It reports false if any step may be wrong;
+// the caller then recomputes the tile exactly.
 func gemmTile32(k int, ap, bp []float32, t *[gemmMR * gemmNR]float32) bool {
+	return gemmTile32Rows(k, ap, bp, 0, t)|gemmTile32Rows(k, ap, bp, 2, t) == 0
+}
+
+// gemmTile32Rows computes rows r and r+1 of the tile.
+func gemmTile32Rows(k int, ap, bp []float32, r int, t *[gemmMR * gemmNR]float32) uint64 {
 	var c00, c01, c02, c03, c10, c11, c12, c13 float64
-	var c20, c21, c22, c23, c30, c31, c32, c33 float64
 	var f uint64
 	ap, bp = ap[:k*gemmMR], bp[:k*gemmNR]
 	for p := 0; p < k; p++ {
-		a := ap[p*gemmMR : p*gemmMR+gemmMR : p*gemmMR+gemmMR]
+		a := ap[p*gemmMR+r : p*gemmMR+r+2 : p*gemmMR+r+2]
 		b := bp[p*gemmNR : p*gemmNR+gemmNR : p*gemmNR+gemmNR]
 		b0, b1, b2, b3 := float64(b[0]), float64(b[1]), float64(b[2]), float64(b[3])
 		a0 := float64(a[0])
@@ -211,24 +227,10 @@ func gemmTile32(k int, ap, bp []float32, t *[gemmMR * gemmNR]float32) bool {
 		c11, f = gemmFast32(a1, b1, c11, f)
 		c12, f = gemmFast32(a1, b2, c12, f)
 		c13, f = gemmFast32(a1, b3, c13, f)
-		a2 := float64(a[2])
-		c20, f = gemmFast32(a2, b0, c20, f)
-		c21, f = gemmFast32(a2, b1, c21, f)
-		c22, f = gemmFast32(a2, b2, c22, f)
-		c23, f = gemmFast32(a2, b3, c23, f)
-		a3 := float64(a[3])
-		c30, f = gemmFast32(a3, b0, c30, f)
-		c31, f = gemmFast32(a3, b1, c31, f)
-		c32, f = gemmFast32(a3, b2, c32, f)
-		c33, f = gemmFast32(a3, b3, c33, f)
 	}
-	*t = [gemmMR * gemmNR]float32{
-		float32(c00), float32(c01), float32(c02), float32(c03),
-		float32(c10), float32(c11), float32(c12), float32(c13),
-		float32(c20), float32(c21), float32(c22), float32(c23),
-		float32(c30), float32(c31), float32(c32), float32(c33),
-	}
-	return f>>63 == 0
+	t[r*gemmNR+0], t[r*gemmNR+1], t[r*gemmNR+2], t[r*gemmNR+3] = float32(c00), float32(c01), float32(c02), float32(c03)
+	t[r*gemmNR+4], t[r*gemmNR+5], t[r*gemmNR+6], t[r*gemmNR+7] = float32(c10), float32(c11), float32(c12), float32(c13)
+	return f
 }
 
 // gemmTile32Exact is gemmTile32 with kernels.FMA32 for every step.

@@ -15,12 +15,15 @@
 // on arm64. float32 kernels round a*b+c once, exactly, this way: the
 // float64 sum s = a*b+c (the product is exact) converted to float32 is
 // already correctly rounded unless s is a float32 midpoint or lies below
-// the float32 normal range (suspect) and, in addition, s is not exact
-// (fast32, which also computes the TwoSum error). Axpy and Dot test four
-// sums at once with suspect, Axpby with fast32, and recompute the four
+// the float32 normal range (suspect) and, in addition, s is not exact.
+// Axpy and Dot test four sums at once with suspect and recompute the four
 // with round32 (kernels.FMA32 after the product: branch-free, for every
-// input) when any is flagged; the momentum kernels test each fma with
-// fast32 and redo it alone; the last elements use round32.
+// input) when any is flagged. Axpby, whose sums are exact midpoints often
+// and at random, computes the TwoSum error of every sum without a branch
+// (fast32) and flags only inexact ones. The momentum kernels test each
+// fma with fma32: the bits of s in a branch that ordinary data almost
+// never take, the TwoSum error only on a hit, and redo a flagged fma
+// alone. The last elements use round32.
 package generic
 
 import (

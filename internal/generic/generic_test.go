@@ -499,6 +499,80 @@ func TestNoAllocs(t *testing.T) {
 	}
 }
 
+// TestFMA32Flag checks fma32 on the boundaries and on random sums in the
+// range a float32 fma produces: its float32 is kernels.FMA32's result
+// unless it flags, and it flags exactly when the float64 sum is inexact
+// and a float32 midpoint or nonzero below 2^-126 (its definition).
+func TestFMA32Flag(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	tiny := math.Ldexp(1, -126)
+	var flagged, exactMid, exactTiny int // the cases must all occur
+	check := func(a, b, c float32) {
+		p, cc := float64(float64(a)*float64(b)), float64(c)
+		got, f := fma32(p, cc, 0)
+		s := p + cc
+		bv := s - p
+		exact := (p-(s-bv))+(cc-bv) == 0
+		sb := math.Float64bits(s)
+		want := !exact && (sb&(1<<29-1) == 1<<28 || (s != 0 && math.Abs(s) < tiny))
+		if math.IsNaN(s) || math.IsInf(s, 0) {
+			want = f != 0 // either way: not flagged is correct (see fma32), flagged is recomputed
+		}
+		if (f != 0) != want {
+			t.Fatalf("fma32(%v*%v, %v): flag %v, want %v (s = %#x)", a, b, c, f != 0, want, sb)
+		}
+		switch {
+		case f != 0:
+			flagged++
+		case exact && sb&(1<<29-1) == 1<<28:
+			exactMid++
+		case exact && s != 0 && math.Abs(s) < tiny:
+			exactTiny++
+		}
+		if f == 0 && !same(got, kernels.FMA32(a, b, c)) {
+			t.Fatalf("fma32(%v*%v, %v) = %#x unflagged, FMA32 gives %#x", a, b, c,
+				math.Float32bits(got), math.Float32bits(kernels.FMA32(a, b, c)))
+		}
+		if _, f1 := fma32(p, cc, 1); f1 != 1 { // a set flag stays set
+			t.Fatalf("fma32(%v*%v, %v, 1): flag %d", a, b, c, f1)
+		}
+	}
+	edges := []float32{0, float32(math.Copysign(0, -1)), 1, -1, float32(tiny), math.MaxFloat32, math.SmallestNonzeroFloat32,
+		1 + 1.0/4096, float32(math.Ldexp(1, -60)), float32(math.Inf(1)), float32(math.NaN()), 0.875, 1.0 / 1024}
+	for _, a := range edges {
+		for _, b := range edges {
+			for _, c := range edges {
+				check(a, b, c)
+			}
+		}
+	}
+	n := 400_000
+	if testing.Short() {
+		n = 50_000
+	}
+	for i := 0; i < n; i++ {
+		var a, b, c float32
+		switch i % 3 {
+		case 0:
+			a, b, c = math.Float32frombits(r.Uint32()), math.Float32frombits(r.Uint32()), math.Float32frombits(r.Uint32())
+		case 1:
+			a, b, c = value[float32](r, r.IntN(families)), value[float32](r, r.IntN(families)), value[float32](r, r.IntN(families))
+		default: // short significands: many exact midpoints
+			a = float32(r.IntN(1<<12)) * float32(math.Ldexp(1, r.IntN(40)-20))
+			b = float32(r.IntN(1<<12)) * float32(math.Ldexp(1, r.IntN(40)-20))
+			c = float32(r.IntN(1<<24)) * float32(math.Ldexp(1, r.IntN(60)-30))
+			if r.IntN(8) == 0 { // near or below the float32 normal range
+				a, c = a*float32(math.Ldexp(1, -100)), c*float32(math.Ldexp(1, -120))
+			}
+		}
+		check(a, b, c)
+	}
+	if flagged == 0 || exactMid == 0 || exactTiny == 0 {
+		t.Fatalf("cases not covered: %d flagged, %d exact midpoints, %d exact below 2^-126", flagged, exactMid, exactTiny)
+	}
+	t.Logf("%d flagged, %d exact midpoints, %d exact below 2^-126", flagged, exactMid, exactTiny)
+}
+
 // TestSuspect compares suspect with its definition (a float32 midpoint,
 // or 0 < |s| < 2^-126) on the boundaries and on random float64 values in
 // the range a float32 fma can produce (0 or 2^-298 <= |s| < 2^257).
